@@ -1,0 +1,5 @@
+"""``python -m archrules``."""
+
+from archrules.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Plain data shared by every part of the engine.
+
+Positions are 0-based lines and 0-based columns counted in code points (Python ``str``
+indices), end exclusive, like LSP ranges before encoding. Adapters convert: the CLI prints
+1-based lines and columns, the language server converts columns to the client's encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning", "info", "hint"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info", "hint")
+
+Kind = Literal[
+    "layers",
+    "forbidden",
+    "independent",
+    "acyclic",
+    "interface",
+    "external",
+    "naming",
+    "size",
+    "calls",
+    "duplicates",
+    "exception",
+    "adr",
+    "config",
+    "source",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @staticmethod
+    def point(line: int, col: int) -> Range:
+        return Range(line, col, line, col)
+
+
+# --- ADR identifiers -------------------------------------------------------------------
+
+_ADR_ID = re.compile(r"^ADR-(\d{1,6})$", re.IGNORECASE)
+
+
+def parse_adr_id(text: str) -> int | None:
+    """``"ADR-12"`` and ``"ADR-0012"`` are both ADR number 12; anything else is ``None``."""
+    match = _ADR_ID.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def format_adr_id(number: int) -> str:
+    return f"ADR-{number:04d}"
+
+
+# --- Facts read from one source file ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """One imported thing, as written in the source.
+
+    ``import a.b.c``          -> module="a.b.c", name=None, level=0
+    ``from a.b import c, d``  -> two facts: module="a.b", name="c" / name="d"
+    ``from .. import x``      -> module="", name="x", level=2
+    ``from a import *``       -> module="a", name="*"
+    ``importlib.import_module("a.b")`` / ``__import__("a.b")`` -> module="a.b", dynamic=True
+    """
+
+    module: str
+    name: str | None
+    level: int
+    module_range: Range  # the dotted module text (for relative imports: dots included)
+    name_range: Range | None  # the imported name in a ``from`` import
+    stmt_line: int  # first line of the statement (exceptions may sit on it)
+    type_checking: bool = False  # under ``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:``
+    dynamic: bool = False
+
+
+@dataclass(frozen=True)
+class ExceptionComment:
+    """``# archrules: allow[rule-a, rule-b] ADR-0012 free words``."""
+
+    line: int  # the line the comment is on
+    own_line: bool  # the comment is alone on its line: it applies to the next line
+    rules: tuple[str, ...]
+    rule_ranges: tuple[Range, ...]
+    adr: int | None  # normalised ADR number, None when the comment cites none
+    adr_text: str | None  # the ADR reference as written
+    adr_range: Range | None
+    range: Range  # the whole comment, from '#'
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    message: str
+    range: Range
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    imports: tuple[ImportFact, ...] = ()
+    exceptions: tuple[ExceptionComment, ...] = ()
+    syntax_error: SourceProblem | None = None
+    line_count: int = 0
+
+
+# --- Findings --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Related:
+    """A place that explains a violation: one step of a chain, one edge of a cycle."""
+
+    path: Path
+    range: Range
+    message: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    kind: Kind
+    severity: Severity
+    path: Path  # absolute
+    range: Range
+    message: str
+    importer: str | None = None
+    imported: str | None = None
+    chain: tuple[str, ...] = ()
+    adr: int | None = None
+    key: tuple[str, ...] = ()  # identity for the baseline: rule, modules, names; never lines
+    related: tuple[Related, ...] = field(default=(), compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (str(self.path), self.range.line, self.range.col, self.rule, self.message)
