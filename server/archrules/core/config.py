@@ -6,12 +6,25 @@ every problem with the position of the offending key or value.
 
 from __future__ import annotations
 
+import difflib
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.types import Kind, Range, Severity
+from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
+from archrules.core.tomlpos import KeyPath, TomlPositions
+from archrules.core.types import SEVERITIES, Kind, Range, Severity, parse_adr_id
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_NAMES = ("archrules.toml", "pyproject.toml")
 
@@ -141,5 +154,758 @@ def load_config(path: Path, text: str | None = None) -> ConfigResult:
 
     Structural validation only: whether module expressions match modules and whether
     ``adr`` ids exist is checked by the project model, which knows the modules and ADRs.
+
+    Every problem is collected, each with the range of the offending key or value. A rule
+    with a problem is left out of ``Config.rules``; the rest of the config stays usable.
     """
-    raise NotImplementedError  # implemented by config loader work in progress
+    path = Path(os.path.abspath(path))
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            return _unusable(path, _ORIGIN, f"cannot read the config: {error}")
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return _unusable(path, *_syntax_error(str(error), text))
+    except RecursionError:
+        return _unusable(path, _ORIGIN, "invalid TOML: arrays or tables nested too deeply")
+
+    if path.name == "pyproject.toml":
+        positions = TomlPositions(text, PYPROJECT_PREFIX)
+        tool = document.get("tool")
+        table = tool.get("archrules") if isinstance(tool, dict) else None
+        if table is None:
+            return _unusable(path, _ORIGIN, "no [tool.archrules] table")
+        if not isinstance(table, dict):
+            message = f"'tool.archrules' must be a table, not {_type_name(table)}"
+            return _unusable(path, positions.key_range(()), message)
+        loader = _Loader(path, text, positions, "tool.archrules.")
+    else:
+        table = document
+        loader = _Loader(path, text, TomlPositions(text), "")
+    config = loader.load(table)
+    problems = sorted(loader.problems, key=lambda p: (p.range, p.message))
+    return ConfigResult(config, tuple(problems))
+
+
+def find_config(start: Path) -> Path | None:
+    """The config governing ``start`` (a file or a directory): walk up to the nearest
+    ``archrules.toml``, or ``pyproject.toml`` with a ``[tool.archrules]`` table (in one
+    directory, ``archrules.toml`` wins). The result is absolute."""
+    current = Path(os.path.abspath(start))
+    if not current.is_dir():
+        current = current.parent
+    for directory in (current, *current.parents):
+        config = _config_in(directory)
+        if config is not None:
+            return config
+    return None
+
+
+_SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__"})
+
+
+def find_configs_below(directory: Path) -> list[Path]:
+    """Every config in the tree rooted at ``directory`` (its own included), sorted.
+
+    For a monorepo root without a config of its own. Skips VCS, virtual environment, cache
+    and hidden directories; symlinked directories are not followed (no loops).
+    """
+    root = Path(os.path.abspath(directory))
+    found: list[Path] = []
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        config = _config_in(current)
+        if config is not None:
+            found.append(config)
+        try:
+            with os.scandir(current) as entries:
+                children = [entry for entry in entries if _descend(entry)]
+        except OSError:
+            continue
+        pending.extend(Path(entry.path) for entry in children)
+    return sorted(found)
+
+
+def _descend(entry: os.DirEntry[str]) -> bool:
+    if entry.name in _SKIPPED_DIRS or entry.name.startswith("."):
+        return False
+    try:
+        if not entry.is_dir(follow_symlinks=False):
+            return False
+    except OSError:  # pragma: no cover - racing deletion
+        return False
+    return not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
+
+
+def _config_in(directory: Path) -> Path | None:
+    candidate = directory / "archrules.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = directory / "pyproject.toml"
+    if candidate.is_file() and _declares_archrules(candidate):
+        return candidate
+    return None
+
+
+# a [tool.archrules] header (or one below it), for a pyproject.toml that does not parse
+_ARCHRULES_HEADER = re.compile(
+    r"""^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*(?:archrules|"archrules"|'archrules')[ \t]*[].]""",
+    re.MULTILINE,
+)
+
+
+def _declares_archrules(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        # still ours: load_config will report the syntax error
+        return _ARCHRULES_HEADER.search(text) is not None
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "archrules" in tool
+
+
+# --- Loading ---------------------------------------------------------------------------
+
+PYPROJECT_PREFIX: KeyPath = ("tool", "archrules")
+
+RULE_KINDS: tuple[str, ...] = (
+    "layers",
+    "forbidden",
+    "independent",
+    "acyclic",
+    "interface",
+    "external",
+    "naming",
+    "size",
+    "calls",
+    "duplicates",
+)
+
+_TOP_KEYS = ("project", "adr", *RULE_KINDS)
+_PROJECT_KEYS = ("roots", "exclude", "type-checking-imports")
+_ADR_KEYS = ("directory", "require-for-exceptions")
+_COMMON_KEYS = ("name", "adr", "severity", "description")
+_RULE_KEYS: dict[str, tuple[str, ...]] = {
+    "layers": ("layers", "containers", "closed", "indirect", "ignore"),
+    "forbidden": ("from", "to", "indirect", "ignore"),
+    "independent": ("modules", "indirect", "ignore"),
+    "acyclic": ("modules", "ignore"),
+    "interface": ("module", "expose", "ignore"),
+    "external": ("in", "allow", "ignore"),
+    "naming": ("in", "classes", "functions", "modules", "must-define"),
+    "size": ("in", "max-module-lines", "max-function-lines"),
+    "calls": ("in", "except-in", "forbid"),
+    "duplicates": ("in", "min-lines"),
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "layers": ("layers",),
+    "forbidden": ("from", "to"),
+    "independent": ("modules",),
+    "acyclic": ("modules",),
+    "interface": ("module", "expose"),
+    "external": ("in",),
+    "naming": ("in",),
+    "size": ("in",),
+    "calls": ("in", "forbid"),
+    "duplicates": ("in",),
+}
+_AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
+    "naming": ("classes", "functions", "modules", "must-define"),
+    "size": ("max-module-lines", "max-function-lines"),
+}
+
+_ORIGIN = Range(0, 0, 0, 0)
+_RULE_NAME = re.compile(r"[\w.-]+")
+_NAME_GLOB = re.compile(r"[A-Za-z0-9_*?]+")
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
+
+
+def _unusable(path: Path, range_: Range, message: str) -> ConfigResult:
+    return ConfigResult(None, (ConfigProblem(path, range_, message),))
+
+
+def _syntax_error(message: str, text: str) -> tuple[Range, str]:
+    """The position and message of a ``tomllib`` error ("... (at line L, column C)")."""
+    match = _AT_LINE.search(message)
+    if match:
+        line, col = int(match.group(1)) - 1, int(match.group(2)) - 1
+        return Range.point(line, col), f"invalid TOML: {message[: match.start()]}"
+    match = _AT_END.search(message)
+    if match:
+        last_line_start = text.rfind("\n") + 1
+        end = Range.point(text.count("\n"), len(text) - last_line_start)
+        return end, f"invalid TOML: {message[: match.start()]} (at the end of the file)"
+    return _ORIGIN, f"invalid TOML: {message}"
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time"
+    if isinstance(value, list):
+        return "an array"
+    return "a table"
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"'{word}'" for word in words)
+
+
+class _Common(NamedTuple):
+    """What every rule has, in the order of ``Rule``'s fields after ``name`` and ``kind``."""
+
+    name: str
+    severity: Severity
+    adr: int | None
+    description: str
+    range: Range
+    adr_range: Range | None
+
+
+class _Loader:
+    def __init__(self, path: Path, text: str, positions: TomlPositions, prefix: str) -> None:
+        self.path = path
+        self.root_dir = path.parent
+        self.text = text
+        self.positions = positions
+        self.prefix = prefix  # "tool.archrules." in pyproject.toml: used in table labels
+        self.problems: list[ConfigProblem] = []
+        self.rule_names: dict[str, tuple[str, Range]] = {}  # name -> kind, name's range
+
+    def problem(self, range_: Range, message: str) -> None:
+        self.problems.append(ConfigProblem(self.path, range_, message))
+
+    def resolve(self, text: str) -> Path:
+        return Path(os.path.normpath(self.root_dir / text))
+
+    def parse_module(self, text: str, range_: Range) -> ModuleExpr | None:
+        try:
+            return ModuleExpr.parse(text, range_)
+        except ExpressionError as error:
+            self.problem(range_, str(error))
+            return None
+
+    def parse_import(self, text: str, range_: Range) -> ImportExpr | None:
+        try:
+            return ImportExpr.parse(text, range_)
+        except ExpressionError as error:
+            self.problem(range_, str(error))
+            return None
+
+    # --- the file ----------------------------------------------------------------------
+
+    def load(self, data: Mapping[str, object]) -> Config:
+        where = f"in [{self.prefix[:-1]}]" if self.prefix else "at the top level"
+        top = _Section(self, data, (), where, _TOP_KEYS)
+        project = top.table("project", f"in [{self.prefix}project]", _PROJECT_KEYS)
+        adr = top.table("adr", f"in [{self.prefix}adr]", _ADR_KEYS)
+
+        roots: tuple[Path, ...] = ()
+        roots_range: Range | None = None
+        exclude: tuple[str, ...] = ()
+        type_checking: Literal["ignore", "check"] = "ignore"
+        if project is not None:
+            roots, roots_range = self._roots(project)
+            exclude = tuple(text for text, _ in project.strings("exclude"))
+            type_checking = self._type_checking(project)
+        if not roots:
+            src = self.root_dir / "src"
+            roots = (src,) if src.is_dir() else (self.root_dir,)
+
+        adr_directory: Path | None = None
+        adr_directory_range: Range | None = None
+        require = False
+        if adr is not None:
+            directory = adr.string("directory")
+            if directory is not None:
+                adr_directory = self.resolve(directory)
+                adr_directory_range = adr.value_range("directory")
+            require = adr.boolean("require-for-exceptions", False)
+
+        return Config(
+            path=self.path,
+            root_dir=self.root_dir,
+            text=self.text,
+            roots=roots,
+            roots_range=roots_range,
+            exclude=exclude,
+            type_checking_imports=type_checking,
+            adr_directory=adr_directory,
+            adr_directory_range=adr_directory_range,
+            require_for_exceptions=require,
+            rules=self._rules(top),
+        )
+
+    def _roots(self, project: _Section) -> tuple[tuple[Path, ...], Range | None]:
+        value = project.data.get("roots")
+        if value is None:
+            return (), None
+        range_ = project.value_range("roots")
+        if value == []:
+            self.problem(range_, "'roots' must name at least one directory")
+        return tuple(self.resolve(text) for text, _ in project.strings("roots")), range_
+
+    def _type_checking(self, project: _Section) -> Literal["ignore", "check"]:
+        text = project.string("type-checking-imports")
+        if text == "check":
+            return "check"
+        if text is not None and text != "ignore":
+            self.problem(
+                project.value_range("type-checking-imports"),
+                f"'type-checking-imports' must be 'ignore' or 'check', not '{text}'",
+            )
+        return "ignore"
+
+    # --- rules -------------------------------------------------------------------------
+
+    def _rules(self, top: _Section) -> tuple[Rule, ...]:
+        found: list[tuple[Range, int, int, Mapping[str, object]]] = []
+        for order, kind in enumerate(RULE_KINDS):
+            value = top.data.get(kind)
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                expected = f"an array of tables ([[{self.prefix}{kind}]])"
+                top.wrong_type((kind,), f"'{kind}'", expected, value)
+                continue
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    found.append((top.value_range(kind, index), order, index, item))
+                else:
+                    top.wrong_type((kind, index), f"each entry of '{kind}'", "a table", item)
+        # in file order, so that "the second one" of a duplicate name is the later one
+        found.sort(key=lambda entry: entry[:3])
+        rules: list[Rule] = []
+        for _, order, index, item in found:
+            before = len(self.problems)
+            rule = self._rule(RULE_KINDS[order], index, item)
+            if rule is not None and len(self.problems) == before:
+                rules.append(rule)
+        return tuple(rules)
+
+    def _rule(self, kind: str, index: int, data: Mapping[str, object]) -> Rule | None:
+        label = f"[[{self.prefix}{kind}]]"
+        allowed = (*_COMMON_KEYS, *_RULE_KEYS[kind])
+        section = _Section(self, data, (kind, index), f"in {label}", allowed)
+        header = section.value_range()
+        name = section.string("name")
+        range_ = header if name is None else section.value_range("name")
+        if "name" not in data:
+            self.problem(
+                header,
+                f"{label} rule has no 'name': every rule needs a unique name"
+                " (it is the diagnostic code)",
+            )
+        elif name is not None:
+            self._check_name(name, range_, kind)
+        what = f"{label} rule '{name}'" if name else f"{label} rule"
+        for key in _REQUIRED[kind]:
+            if key not in data:
+                self.problem(range_, f"{what} is missing the required key '{key}'")
+        alternatives = _AT_LEAST_ONE.get(kind, ())
+        if alternatives and not any(key in data for key in alternatives):
+            self.problem(range_, f"{what} needs at least one of {_quoted(alternatives)}")
+
+        adr, adr_range = self._adr(section)
+        common = _Common(
+            name=name or "",
+            severity=self._severity(section),
+            adr=adr,
+            description=section.string("description") or "",
+            range=range_,
+            adr_range=adr_range,
+        )
+        rule = _BUILDERS[kind](section, common)
+        return rule if name else None
+
+    def _check_name(self, name: str, range_: Range, kind: str) -> None:
+        if not _RULE_NAME.fullmatch(name):
+            self.problem(
+                range_,
+                f"rule name '{name}' must be non-empty and made of letters, digits,"
+                " '-', '_' and '.' (it is written in exception comments)",
+            )
+            return
+        first = self.rule_names.get(name)
+        if first is None:
+            self.rule_names[name] = (kind, range_)
+            return
+        first_kind, first_range = first
+        self.problem(
+            range_,
+            f"duplicate rule name '{name}': already used by the [[{self.prefix}{first_kind}]]"
+            f" rule on line {first_range.line + 1}",
+        )
+
+    def _severity(self, section: _Section) -> Severity:
+        text = section.string("severity")
+        if text is None:
+            return "error"
+        for severity in SEVERITIES:
+            if text == severity:
+                return severity
+        self.problem(
+            section.value_range("severity"),
+            f"'{text}' is not a severity{_did_you_mean(text, SEVERITIES)};"
+            f" expected one of: {', '.join(SEVERITIES)}",
+        )
+        return "error"
+
+    def _adr(self, section: _Section) -> tuple[int | None, Range | None]:
+        text = section.string("adr")
+        if text is None:
+            return None, None
+        range_ = section.value_range("adr")
+        number = parse_adr_id(text)
+        if number is None:
+            self.problem(
+                range_, f"'{text}' is not an ADR id: expected ADR-<digits>, such as ADR-0012"
+            )
+        return number, range_
+
+
+class _Section:
+    """A table of the config: reads typed values, reports wrong types and unknown keys."""
+
+    def __init__(
+        self,
+        loader: _Loader,
+        data: Mapping[str, object],
+        path: KeyPath,
+        where: str,
+        allowed: Sequence[str],
+    ) -> None:
+        """``where`` names the table in messages: "in [project]", "at the top level"."""
+        self.loader = loader
+        self.data = data
+        self.path = path
+        for key in data:
+            if key not in allowed:
+                loader.problem(
+                    self.key_range(key),
+                    f"unknown key '{key}' {where}{_did_you_mean(key, allowed)};"
+                    f" allowed keys: {', '.join(allowed)}",
+                )
+
+    def key_range(self, *keys: str | int) -> Range:
+        return self.loader.positions.key_range((*self.path, *keys))
+
+    def value_range(self, *keys: str | int) -> Range:
+        return self.loader.positions.value_range((*self.path, *keys))
+
+    def problem_at(self, key: str, message: str) -> None:
+        """A problem with the value of ``key``."""
+        self.loader.problem(self.value_range(key), message)
+
+    def wrong_type(self, keys: KeyPath, what: str, expected: str, value: object) -> None:
+        self.loader.problem(
+            self.key_range(*keys), f"{what} must be {expected}, not {_type_name(value)}"
+        )
+
+    def table(self, key: str, where: str, allowed: Sequence[str]) -> _Section | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.wrong_type((key,), f"'{key}'", "a table", value)
+            return None
+        return _Section(self.loader, value, (*self.path, key), where, allowed)
+
+    def string(self, key: str) -> str | None:
+        value = self.data.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        self.wrong_type((key,), f"'{key}'", "a string", value)
+        return None
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.wrong_type((key,), f"'{key}'", "a boolean (true or false)", value)
+        return default
+
+    def count(self, key: str) -> int | None:
+        """A positive integer (a number of lines)."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.wrong_type((key,), f"'{key}'", "an integer", value)
+            return None
+        if value < 1:
+            self.problem_at(key, f"'{key}' must be at least 1, not {value}")
+            return None
+        return value
+
+    def strings(self, key: str) -> list[tuple[str, Range]]:
+        """An array of strings, each with its range; [] when absent or of the wrong type."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            self.wrong_type(
+                (key,),
+                f"'{key}'",
+                f"an array of strings such as {json.dumps([value])}",
+                value,
+            )
+            return []
+        if not isinstance(value, list):
+            self.wrong_type((key,), f"'{key}'", "an array of strings", value)
+            return []
+        items: list[tuple[str, Range]] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                items.append((item, self.value_range(key, index)))
+            else:
+                self.wrong_type((key, index), f"each entry of '{key}'", "a string", item)
+        return items
+
+    def modules(self, key: str) -> tuple[ModuleExpr, ...]:
+        parsed = (self.loader.parse_module(text, range_) for text, range_ in self.strings(key))
+        return tuple(expr for expr in parsed if expr is not None)
+
+    def imports(self, key: str) -> tuple[ImportExpr, ...]:
+        parsed = (self.loader.parse_import(text, range_) for text, range_ in self.strings(key))
+        return tuple(expr for expr in parsed if expr is not None)
+
+    def module(self, key: str) -> ModuleExpr | None:
+        text = self.string(key)
+        if text is None:
+            return None
+        return self.loader.parse_module(text, self.value_range(key))
+
+    def names(self, key: str, valid: re.Pattern[str], what: str) -> tuple[str, ...]:
+        """An array of plain or dotted Python names (``what`` describes them)."""
+        names: list[str] = []
+        for text, range_ in self.strings(key):
+            if valid.fullmatch(text):
+                names.append(text)
+            else:
+                self.loader.problem(range_, f"'{text}' in '{key}' is not {what}")
+        return tuple(names)
+
+    def name_pattern(self, key: str) -> str | None:
+        text = self.string(key)
+        if text is None or text in NAME_STYLES or _NAME_GLOB.fullmatch(text):
+            return text
+        self.problem_at(
+            key,
+            f"'{text}' is neither a name style nor a name glob{_did_you_mean(text, NAME_STYLES)};"
+            f" styles: {', '.join(NAME_STYLES)}; globs use letters, digits, '_', '*' and '?'",
+        )
+        return None
+
+
+# --- one builder per rule kind ---------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"(?!\d)\w+")
+_DOTTED_NAME = re.compile(r"(?!\d)\w+(?:\.(?!\d)\w+)*")
+
+
+def _layers(section: _Section) -> tuple[tuple[ModuleExpr, ...], ...]:
+    value = section.data.get("layers")
+    if value is None:
+        return ()
+    expected = "a module expression or an array of them"
+    if not isinstance(value, list):
+        section.wrong_type(("layers",), "'layers'", "an array of layers", value)
+        return ()
+    if not value:
+        section.problem_at("layers", "'layers' must name at least one layer")
+    loader = section.loader
+    layers: list[tuple[ModuleExpr, ...]] = []
+    for i, item in enumerate(value):
+        members: list[ModuleExpr | None] = []
+        if isinstance(item, str):
+            members.append(loader.parse_module(item, section.value_range("layers", i)))
+        elif isinstance(item, list):
+            if not item:
+                loader.problem(
+                    section.value_range("layers", i), "a layer must name at least one module"
+                )
+            for j, sibling in enumerate(item):
+                if isinstance(sibling, str):
+                    range_ = section.value_range("layers", i, j)
+                    members.append(loader.parse_module(sibling, range_))
+                else:
+                    section.wrong_type(
+                        ("layers", i, j), "each module of a layer", "a string", sibling
+                    )
+        else:
+            section.wrong_type(("layers", i), "each entry of 'layers'", expected, item)
+        layers.append(tuple(expr for expr in members if expr is not None))
+    return tuple(layers)
+
+
+def _layers_rule(section: _Section, common: _Common) -> Rule:
+    return LayersRule(
+        common.name,
+        "layers",
+        *common[1:],
+        layers=_layers(section),
+        containers=section.modules("containers"),
+        closed=section.boolean("closed", False),
+        indirect=section.boolean("indirect", True),
+        ignore=section.imports("ignore"),
+    )
+
+
+def _forbidden_rule(section: _Section, common: _Common) -> Rule:
+    return ForbiddenRule(
+        common.name,
+        "forbidden",
+        *common[1:],
+        from_=section.modules("from"),
+        to=section.modules("to"),
+        indirect=section.boolean("indirect", True),
+        ignore=section.imports("ignore"),
+    )
+
+
+def _independent_rule(section: _Section, common: _Common) -> Rule:
+    return IndependentRule(
+        common.name,
+        "independent",
+        *common[1:],
+        modules=section.modules("modules"),
+        indirect=section.boolean("indirect", True),
+        ignore=section.imports("ignore"),
+    )
+
+
+def _acyclic_rule(section: _Section, common: _Common) -> Rule:
+    return AcyclicRule(
+        common.name,
+        "acyclic",
+        *common[1:],
+        modules=section.modules("modules"),
+        ignore=section.imports("ignore"),
+    )
+
+
+def _interface_rule(section: _Section, common: _Common) -> Rule:
+    module = section.module("module")
+    expose = section.modules("expose")
+    for expr in expose:
+        parts = expr.parts[:-1] if expr.parts[-1] == "**" else expr.parts
+        if not parts or any(part in ("*", "**") for part in parts):
+            section.loader.problem(
+                expr.range,
+                f"'{expr.text}' in 'expose' must name exact modules"
+                " (only a trailing '.**' is allowed)",
+            )
+        elif module is not None and not module.is_wildcard and not module.matches(".".join(parts)):
+            section.loader.problem(
+                expr.range, f"'{expr.text}' in 'expose' is not inside '{module.text}'"
+            )
+    return InterfaceRule(
+        common.name,
+        "interface",
+        *common[1:],
+        module=module,
+        expose=expose,
+        ignore=section.imports("ignore"),
+    )
+
+
+def _external_rule(section: _Section, common: _Common) -> Rule:
+    return ExternalRule(
+        common.name,
+        "external",
+        *common[1:],
+        in_=section.modules("in"),
+        allow=section.names(
+            "allow", _IDENTIFIER, "a top-level import name (the name you import, such as 'yaml')"
+        ),
+        ignore=section.imports("ignore"),
+    )
+
+
+def _naming_rule(section: _Section, common: _Common) -> Rule:
+    return NamingRule(
+        common.name,
+        "naming",
+        *common[1:],
+        in_=section.modules("in"),
+        classes=section.name_pattern("classes"),
+        functions=section.name_pattern("functions"),
+        modules=section.name_pattern("modules"),
+        must_define=section.name_pattern("must-define"),
+    )
+
+
+def _size_rule(section: _Section, common: _Common) -> Rule:
+    return SizeRule(
+        common.name,
+        "size",
+        *common[1:],
+        in_=section.modules("in"),
+        max_module_lines=section.count("max-module-lines"),
+        max_function_lines=section.count("max-function-lines"),
+    )
+
+
+def _calls_rule(section: _Section, common: _Common) -> Rule:
+    return CallsRule(
+        common.name,
+        "calls",
+        *common[1:],
+        in_=section.modules("in"),
+        except_in=section.modules("except-in"),
+        forbid=section.names(
+            "forbid", _DOTTED_NAME, "a name or dotted name such as 'print' or 'os.environ'"
+        ),
+    )
+
+
+def _duplicates_rule(section: _Section, common: _Common) -> Rule:
+    min_lines = section.count("min-lines")
+    return DuplicatesRule(
+        common.name,
+        "duplicates",
+        *common[1:],
+        in_=section.modules("in"),
+        min_lines=6 if min_lines is None else min_lines,
+    )
+
+
+_BUILDERS: dict[str, Callable[[_Section, _Common], Rule]] = {
+    "layers": _layers_rule,
+    "forbidden": _forbidden_rule,
+    "independent": _independent_rule,
+    "acyclic": _acyclic_rule,
+    "interface": _interface_rule,
+    "external": _external_rule,
+    "naming": _naming_rule,
+    "size": _size_rule,
+    "calls": _calls_rule,
+    "duplicates": _duplicates_rule,
+}

@@ -46,6 +46,10 @@ class ModuleExpr:
             _check_part(part, stripped)
         return ModuleExpr(stripped, parts, range)
 
+    def within(self, container: ModuleExpr) -> ModuleExpr:
+        """This expression read relative to a container: ``web`` within ``shop``."""
+        return ModuleExpr(f"{container.text}.{self.text}", container.parts + self.parts, self.range)
+
     @property
     def is_wildcard(self) -> bool:
         return any(part in ("*", "**") for part in self.parts)

@@ -1,0 +1,1 @@
+"""Billing's private parts. Outside shop.billing, use shop.billing.api instead."""

@@ -1,0 +1,1 @@
+"""Small helpers shared by the web pages, the CLI and the receipts."""

@@ -1,0 +1,423 @@
+"""Render the result of ``archrules check`` as text, JSON, SARIF or GitHub annotations.
+
+Every renderer takes the same :class:`Report` and returns the whole output as one string
+(ending in a newline unless it is empty). Nothing here reads or writes files: paths are
+only made relative to ``Report.cwd`` and turned into URIs.
+
+Positions come in as 0-based lines and columns in code points, end exclusive
+(:class:`archrules.core.types.Range`); every format prints them 1-based, the end column
+still exclusive (``end_col + 1``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from archrules import __version__
+from archrules.core.types import SEVERITIES, Range, Violation, format_adr_id
+
+FORMATS = ("text", "json", "sarif", "github")
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "archrules/v1"
+STALE_HEADER = "Stale baseline entries (no longer match, run `archrules baseline` to drop them):"
+
+STALE_GITHUB = "Stale baseline entry (no longer matches, run `archrules baseline` to drop it): "
+
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice", "hint": "notice"}
+# Singular and plural of each severity in the text summary.
+_SEVERITY_WORDS = {
+    "error": ("error", "errors"),
+    "warning": ("warning", "warnings"),
+    "info": ("info", "info"),
+    "hint": ("hint", "hints"),
+}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    kind: str
+    severity: str  # default severity of the rule
+    description: str
+    adr: int | None
+    adr_title: str | None
+    adr_status: str | None  # e.g. "accepted", "superseded by ADR-0007"
+    adr_decision: str  # first paragraph of the ADR's decision ("" if none)
+    adr_path: Path | None  # absolute
+
+
+@dataclass(frozen=True)
+class Report:
+    cwd: Path  # paths are printed relative to it, '/'-separated (absolute if outside it)
+    violations: Sequence[Violation]  # what to report (already filtered; above the baseline)
+    files: int  # number of files checked
+    baselined: int  # violations hidden by the baseline
+    stale_baseline: Sequence[str]  # baseline entries that match nothing any more
+    rules: Mapping[str, RuleInfo]  # by rule name (includes built-in rules)
+
+
+def render(fmt: str, report: Report) -> str:
+    """The whole output of ``archrules check --format FMT``; ``ValueError`` if unknown.
+
+    A relative ``report.cwd`` is taken relative to the process's working directory.
+    """
+    renderer = _RENDERERS.get(fmt)
+    if renderer is None:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    return renderer(replace(report, cwd=Path(os.path.abspath(report.cwd))))
+
+
+# --- Shared helpers ----------------------------------------------------------------------
+
+
+def _sorted(report: Report) -> list[Violation]:
+    return sorted(report.violations, key=Violation.sort_key)
+
+
+def _relative(path: Path, cwd: Path) -> str | None:
+    """``path`` relative to ``cwd``, '/'-separated, or ``None`` when it is outside."""
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return None
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as printed: relative to ``cwd`` when inside it, else absolute."""
+    relative = _relative(path, cwd)
+    return path.as_posix() if relative is None else relative
+
+
+def _adr_title(report: Report, violation: Violation) -> str | None:
+    """The title of the ADR the violation cites, from the rule that cites the same ADR."""
+    if violation.adr is None:
+        return None
+    own = report.rules.get(violation.rule)
+    candidates = [own] if own is not None else []
+    candidates.extend(report.rules.values())
+    for info in candidates:
+        if info.adr == violation.adr and info.adr_title:
+            return info.adr_title
+    return None
+
+
+def _adr_label(number: int, title: str | None) -> str:
+    """``ADR-0002: Title``, or ``ADR-0002`` when the title is unknown."""
+    adr_id = format_adr_id(number)
+    return f"{adr_id}: {title}" if title else adr_id
+
+
+def _message_with_adr(report: Report, violation: Violation) -> str:
+    if violation.adr is None:
+        return violation.message
+    return f"{violation.message} ({_adr_label(violation.adr, _adr_title(report, violation))})"
+
+
+def _shows_chain(violation: Violation) -> bool:
+    """A chain is worth printing when it has a step between the two ends."""
+    return len(violation.chain) > 2
+
+
+def _chain_text(violation: Violation) -> str:
+    return " -> ".join(violation.chain)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _render_text(report: Report) -> str:
+    lines: list[str] = []
+    violations = _sorted(report)
+    for violation in violations:
+        where = display_path(violation.path, report.cwd)
+        start = violation.range
+        lines.append(
+            f"{where}:{start.line + 1}:{start.col + 1}: {violation.rule} "
+            f"{_message_with_adr(report, violation)}"
+        )
+        if _shows_chain(violation):
+            lines.append(f"    chain: {_chain_text(violation)}")
+    if lines:
+        lines.append("")
+    lines.append(_summary(report, violations))
+    if report.stale_baseline:
+        lines.append("")
+        lines.append(STALE_HEADER)
+        lines.extend(f"    {entry}" for entry in report.stale_baseline)
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report, violations: Sequence[Violation]) -> str:
+    files = _plural(report.files, "file", "files")
+    if violations:
+        counts = Counter(violation.severity for violation in violations)
+        breakdown = ", ".join(
+            _plural(counts[severity], *_SEVERITY_WORDS[severity])
+            for severity in SEVERITIES
+            if counts[severity]
+        )
+        found = _plural(len(violations), "violation", "violations")
+        text = f"Found {found} ({breakdown}) in {files}"
+    else:
+        text = f"No violations in {files}"
+    if report.baselined > 0:
+        text += f", {report.baselined} baselined"
+    return text + "."
+
+
+# --- json ---------------------------------------------------------------------------------
+
+
+def _render_json(report: Report) -> str:
+    violations = _sorted(report)
+    document: dict[str, Any] = {
+        "version": 1,
+        "violations": [_json_violation(report, violation) for violation in violations],
+        "summary": {
+            "files": report.files,
+            "violations": len(violations),
+            "baselined": report.baselined,
+        },
+        "stale_baseline": list(report.stale_baseline),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_violation(report: Report, violation: Violation) -> dict[str, Any]:
+    where = violation.range
+    return {
+        "rule": violation.rule,
+        "kind": violation.kind,
+        "severity": violation.severity,
+        "path": display_path(violation.path, report.cwd),
+        "line": where.line + 1,
+        "column": where.col + 1,
+        "end_line": where.end_line + 1,
+        "end_column": where.end_col + 1,
+        "message": violation.message,
+        "importer": violation.importer,
+        "imported": violation.imported,
+        "chain": list(violation.chain),
+        "adr": None if violation.adr is None else format_adr_id(violation.adr),
+        "adr_title": _adr_title(report, violation),
+    }
+
+
+# --- sarif --------------------------------------------------------------------------------
+
+
+def _render_sarif(report: Report) -> str:
+    cwd = report.cwd
+    violations = _sorted(report)
+    rules = _sarif_rules(report, violations)
+    index = {info.name: position for position, info in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "archrules",
+                "version": __version__,
+                "rules": [_sarif_rule(info) for info in rules],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(cwd)}},
+        "columnKind": "unicodeCodePoints",
+        "results": [
+            _sarif_result(report, cwd, violation, index[violation.rule]) for violation in violations
+        ],
+        "properties": {"files": report.files, "baselined": report.baselined},
+    }
+    if report.stale_baseline:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": f"Stale baseline entry: {entry}"}}
+                    for entry in report.stale_baseline
+                ],
+            }
+        ]
+    log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rules(report: Report, violations: Sequence[Violation]) -> list[RuleInfo]:
+    """Every known rule, plus any rule a violation names that the report does not describe."""
+    rules = dict(report.rules)
+    for violation in violations:
+        if violation.rule not in rules:
+            rules[violation.rule] = RuleInfo(
+                name=violation.rule,
+                kind=violation.kind,
+                severity=violation.severity,
+                description="",
+                adr=violation.adr,
+                adr_title=None,
+                adr_status=None,
+                adr_decision="",
+                adr_path=None,
+            )
+    return [rules[name] for name in sorted(rules)]
+
+
+def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
+    short = info.description or f"{info.kind} rule"
+    full = f"{short.rstrip('.')}. Kind: {info.kind}. Default severity: {info.severity}."
+    if info.adr is not None:
+        full += f" Rationale: {_adr_label(info.adr, info.adr_title)}."
+    descriptor: dict[str, Any] = {
+        "id": info.name,
+        "name": info.name,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "defaultConfiguration": {"level": _SARIF_LEVELS.get(info.severity, "warning")},
+    }
+    if info.adr is not None:
+        descriptor["help"] = _sarif_help(info, info.adr)
+        if info.adr_path is not None:
+            descriptor["helpUri"] = info.adr_path.as_uri()
+    properties: dict[str, Any] = {"kind": info.kind}
+    if info.adr is not None:
+        properties["adr"] = format_adr_id(info.adr)
+    descriptor["properties"] = properties
+    return descriptor
+
+
+def _sarif_help(info: RuleInfo, adr: int) -> dict[str, str]:
+    label = _adr_label(adr, info.adr_title)
+    status = f" ({info.adr_status})" if info.adr_status else ""
+    decision = f"\n\n{info.adr_decision}" if info.adr_decision else ""
+    return {
+        "text": f"{label}{status}{decision}",
+        "markdown": f"**{_markdown_escape(label)}**{_markdown_escape(status)}{decision}",
+    }
+
+
+def _markdown_escape(text: str) -> str:
+    return "".join(f"\\{char}" if char in "\\`*_[]<>#|" else char for char in text)
+
+
+def _sarif_result(
+    report: Report, cwd: Path, violation: Violation, rule_index: int
+) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": violation.rule,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVELS[violation.severity],
+        "message": {"text": _message_with_adr(report, violation)},
+        "locations": [
+            {"physicalLocation": _physical_location(violation.path, violation.range, cwd)}
+        ],
+    }
+    if violation.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": _physical_location(related.path, related.range, cwd),
+                "message": {"text": related.message},
+            }
+            for number, related in enumerate(violation.related, start=1)
+        ]
+    result["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(violation, cwd)}
+    properties: dict[str, Any] = {"chain": list(violation.chain)}
+    if violation.importer is not None:
+        properties["importer"] = violation.importer
+    if violation.imported is not None:
+        properties["imported"] = violation.imported
+    if violation.adr is not None:
+        properties["adr"] = format_adr_id(violation.adr)
+    result["properties"] = properties
+    return result
+
+
+def _physical_location(path: Path, where: Range, cwd: Path) -> dict[str, Any]:
+    relative = _relative(path, cwd)
+    artifact: dict[str, Any]
+    if relative is not None:
+        artifact = {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    else:
+        artifact = {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {
+        "artifactLocation": artifact,
+        "region": {
+            "startLine": where.line + 1,
+            "startColumn": where.col + 1,
+            "endLine": where.end_line + 1,
+            "endColumn": where.end_col + 1,
+        },
+    }
+
+
+def _directory_uri(directory: Path) -> str:
+    uri = directory.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _fingerprint(violation: Violation, cwd: Path) -> str:
+    """Stable across line moves: the baseline key, never positions."""
+    key = violation.key or (
+        violation.rule,
+        display_path(violation.path, cwd),
+        violation.message,
+    )
+    return hashlib.sha256("\n".join(key).encode("utf-8")).hexdigest()
+
+
+# --- github -------------------------------------------------------------------------------
+
+
+def _render_github(report: Report) -> str:
+    lines: list[str] = []
+    for violation in _sorted(report):
+        where = violation.range
+        properties = ",".join(
+            f"{name}={_escape_property(str(value))}"
+            for name, value in (
+                ("file", display_path(violation.path, report.cwd)),
+                ("line", where.line + 1),
+                ("col", where.col + 1),
+                ("endLine", where.end_line + 1),
+                ("endColumn", where.end_col + 1),
+                ("title", violation.rule),
+            )
+        )
+        message = _message_with_adr(report, violation)
+        if _shows_chain(violation):
+            message += f" [chain: {_chain_text(violation)}]"
+        level = _GITHUB_LEVELS[violation.severity]
+        lines.append(f"::{level} {properties}::{_escape_data(message)}")
+    lines.extend(
+        f"::warning::{_escape_data(STALE_GITHUB + entry)}" for entry in report.stale_baseline
+    )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_RENDERERS: dict[str, Callable[[Report], str]] = {
+    "text": _render_text,
+    "json": _render_json,
+    "sarif": _render_sarif,
+    "github": _render_github,
+}

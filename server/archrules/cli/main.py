@@ -1,0 +1,332 @@
+"""The ``archrules`` command line: a thin adapter over the engine."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from archrules import __version__
+from archrules.cli.formats import FORMATS, Report, RuleInfo, render
+from archrules.core.adr import AdrSet, create_adr, describe_status, find_adr_directory, load_adrs
+from archrules.core.baseline import (
+    BASELINE_NAME,
+    BaselineError,
+    apply_baseline,
+    load_baseline,
+    write_baseline,
+)
+from archrules.core.cache import default_cache_dir
+from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
+from archrules.core.model import BUILTIN_RULES
+from archrules.core.project import Project, open_project
+from archrules.core.types import Violation, format_adr_id
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archrules",
+        description="Keep a Python codebase coherent with its declared architecture. "
+        "Rules live in archrules.toml (or [tool.archrules] in pyproject.toml); each cites "
+        "the ADR that explains it.",
+    )
+    parser.add_argument("--version", action="version", version=f"archrules {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        help="check the project and report violations",
+        description="Check the project(s) governing PATH and report violations. Exit status: "
+        "0 no violations above the baseline, 1 violations (of severity error or warning), "
+        "2 usage or config error.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    _config_option(check)
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    _baseline_options(check)
+    check.add_argument(
+        "--select",
+        nargs="+",
+        action="extend",
+        metavar="RULE",
+        help="report only these rules (names, comma- or space-separated)",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are violations"
+    )
+
+    baseline = sub.add_parser(
+        "baseline",
+        help="record the current violations in the baseline file",
+        description=f"Write the violations that exist now to {BASELINE_NAME} (next to the "
+        "config, or --baseline FILE) so that check fails only on new ones.",
+    )
+    baseline.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    _config_option(baseline)
+    baseline.add_argument("--baseline", type=Path, metavar="FILE", help="the file to write")
+    baseline.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+
+    adr = sub.add_parser("adr", help="list or create Architecture Decision Records")
+    adr_sub = adr.add_subparsers(dest="adr_command", metavar="ADR_COMMAND")
+    adr_new = adr_sub.add_parser("new", help="create the next ADR from the MADR template")
+    adr_new.add_argument("title", help="the decision's title")
+    _config_option(adr_new)
+    adr_list = adr_sub.add_parser("list", help="list ADRs: id, status, title")
+    _config_option(adr_list)
+    return parser
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the config file (default: the nearest archrules.toml or pyproject.toml "
+        "with [tool.archrules] above each PATH)",
+    )
+
+
+def _baseline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help=f"baseline file (default: {BASELINE_NAME} next to the config, if it exists)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="ignore the baseline")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the facts cache"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "baseline":
+            return _baseline(args)
+        if args.command == "adr":
+            if args.adr_command == "new":
+                return _adr_new(args)
+            if args.adr_command == "list":
+                return _adr_list(args)
+            parser.parse_args(["adr", "--help"])
+        parser.print_help()
+        return EXIT_ERROR
+    except UsageError as error:
+        print(f"archrules: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("archrules: interrupted", file=sys.stderr)
+        return 130
+
+
+# --- finding and opening projects ------------------------------------------------------
+
+
+def _config_paths(config: Path | None, paths: Sequence[Path]) -> dict[Path, list[Path]]:
+    """Map each governing config file to the paths it is asked to check."""
+    if config is not None:
+        if not config.is_file():
+            raise UsageError(f"{config}: no such config file")
+        return {config.absolute(): [p.absolute() for p in paths]}
+    found: dict[Path, list[Path]] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        nearest = find_config(path.absolute())
+        configs = [nearest] if nearest is not None else []
+        if path.is_dir():
+            configs += find_configs_below(path.absolute())
+        if not configs:
+            raise UsageError(
+                f"no archrules.toml (or pyproject.toml with [tool.archrules]) governs {path}"
+            )
+        for cfg in configs:
+            found.setdefault(cfg.absolute(), []).append(path.absolute())
+    return found
+
+
+def _open(config_path: Path, no_cache: bool) -> Project:
+    return open_project(config_path, cache_dir=None if no_cache else default_cache_dir())
+
+
+def _print_problems(problems: Sequence[ConfigProblem]) -> None:
+    cwd = Path.cwd()
+    for problem in problems:
+        line, col = problem.range.line + 1, problem.range.col + 1
+        print(f"{_rel(problem.path, cwd)}:{line}:{col}: config error: {problem.message}", file=sys.stderr)
+
+
+def _rel(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _within(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def _collect(
+    args: argparse.Namespace,
+) -> tuple[list[tuple[Project, list[Violation]]], bool]:
+    paths = [Path(p) for p in args.paths] or [Path(".")]
+    failed = False
+    opened: list[tuple[Project, list[Violation]]] = []
+    for config_path, wanted in _config_paths(args.config, paths).items():
+        project = _open(config_path, args.no_cache)
+        for note in project.notes:
+            print(f"archrules: warning: {note}", file=sys.stderr)
+        if project.problems or project.model is None:
+            _print_problems(project.problems)
+            failed = True
+            continue
+        found = [
+            v
+            for v in project.model.violations()
+            if _within(v.path, wanted) or v.path == config_path
+        ]
+        opened.append((project, found))
+    return opened, failed
+
+
+# --- check ---------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    select = {name for item in args.select or () for name in item.split(",") if name}
+    opened, failed = _collect(args)
+    if failed:
+        return EXIT_ERROR
+    known = set(BUILTIN_RULES)
+    for project, _ in opened:
+        assert project.config is not None
+        known.update(rule.name for rule in project.config.rules)
+    unknown = sorted(select - known)
+    if unknown:
+        raise UsageError(f"--select: no rule named {', '.join(unknown)}")
+    if args.baseline is not None and not args.no_baseline and not args.baseline.is_file():
+        raise UsageError(f"{args.baseline}: no such baseline file")
+
+    reported: list[Violation] = []
+    baselined = 0
+    stale: list[str] = []
+    files = 0
+    rules: dict[str, RuleInfo] = {}
+    for project, found in opened:
+        assert project.config is not None and project.model is not None
+        if select:
+            found = [v for v in found if v.rule in select]
+        baseline_path = args.baseline or project.config.root_dir / BASELINE_NAME
+        if not args.no_baseline and baseline_path.is_file():
+            try:
+                result = apply_baseline(found, load_baseline(baseline_path))
+            except BaselineError as error:
+                raise UsageError(str(error)) from error
+            found = result.reported
+            baselined += result.baselined
+            stale.extend(result.stale)
+        reported.extend(found)
+        files += project.model.file_count
+        rules.update(_rule_infos(project))
+    report = Report(
+        cwd=Path.cwd(),
+        violations=reported,
+        files=files,
+        baselined=baselined,
+        stale_baseline=stale,
+        rules=rules,
+    )
+    sys.stdout.write(render(args.format, report))
+    if args.exit_zero:
+        return EXIT_OK
+    failing = any(v.severity in ("error", "warning") for v in reported)
+    return EXIT_VIOLATIONS if failing else EXIT_OK
+
+
+def _rule_infos(project: Project) -> dict[str, RuleInfo]:
+    assert project.config is not None and project.model is not None
+    adrs = project.model.adrs
+    infos: dict[str, RuleInfo] = {}
+    for name, (kind, severity, description) in BUILTIN_RULES.items():
+        infos[name] = RuleInfo(name, kind, severity, description, None, None, None, "", None)
+    for rule in project.config.rules:
+        adr = adrs.get(rule.adr) if rule.adr is not None else None
+        infos[rule.name] = RuleInfo(
+            name=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            description=rule.description,
+            adr=rule.adr,
+            adr_title=adr.title if adr else None,
+            adr_status=describe_status(adr) if adr else None,
+            adr_decision=adr.decision if adr else "",
+            adr_path=adr.path if adr else None,
+        )
+    return infos
+
+
+# --- baseline ------------------------------------------------------------------------
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    opened, failed = _collect(args)
+    if failed:
+        return EXIT_ERROR
+    for project, found in opened:
+        assert project.config is not None
+        target = args.baseline or project.config.root_dir / BASELINE_NAME
+        count = write_baseline(target, found)
+        print(f"archrules: wrote {len(found)} violations ({count} entries) to {_rel(target, Path.cwd())}")
+    return EXIT_OK
+
+
+# --- adr -----------------------------------------------------------------------------
+
+
+def _adrs_for(config: Path | None) -> tuple[Path, AdrSet]:
+    config_path = config.absolute() if config is not None else find_config(Path.cwd())
+    if config_path is None:
+        raise UsageError("no archrules.toml (or pyproject.toml with [tool.archrules]) found")
+    result = load_config(config_path)
+    if result.config is None or result.problems:
+        _print_problems(result.problems)
+        raise UsageError(f"{config_path}: the config has errors")
+    cfg = result.config
+    directory = find_adr_directory(cfg.root_dir, cfg.adr_directory)
+    if directory is None:
+        directory = cfg.adr_directory or cfg.root_dir / "docs" / "adr"
+    return directory, load_adrs(directory)
+
+
+def _adr_new(args: argparse.Namespace) -> int:
+    title = args.title.strip()
+    if not title:
+        raise UsageError("the ADR needs a title")
+    directory, _ = _adrs_for(args.config)
+    today = datetime.date.today().isoformat()
+    path = create_adr(directory, title, today)
+    print(_rel(path, Path.cwd()))
+    return EXIT_OK
+
+
+def _adr_list(args: argparse.Namespace) -> int:
+    _, adrs = _adrs_for(args.config)
+    for number in sorted(adrs.adrs):
+        adr = adrs.adrs[number]
+        print(f"{format_adr_id(number)}  {describe_status(adr):<28}  {adr.title}")
+    for problem in adrs.problems:
+        print(f"archrules: warning: {problem.path}:{problem.line + 1}: {problem.message}", file=sys.stderr)
+    return EXIT_OK

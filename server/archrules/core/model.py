@@ -1,0 +1,507 @@
+"""The incremental project model.
+
+The model holds, per source file, the facts read from it (imports, exception comments)
+and what follows from them: the file's resolved imports (edges of the import graph) and
+its direct violations. Changing one file re-reads that file only:
+
+* its facts are replaced (the caller extracts them, from disk or from an editor buffer);
+* its imports are resolved again; if the set of modules changed (a file appeared or
+  disappeared) every file's imports are resolved again, since ``from a import b`` may now
+  name a module - resolution is cheap, no file is re-read;
+* direct violations are recomputed for files whose edges changed;
+* graph-wide results (indirect chains, cycles) are recomputed only if some file's edges
+  changed.
+
+Queries are lazy: a batch of updates costs one refresh. The invariant, tested with
+property-based tests: after any sequence of updates the model reports exactly what a
+fresh model built from the same files reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archrules.core.adr import AdrSet, describe_status
+from archrules.core.config import (
+    AcyclicRule,
+    Config,
+    ConfigProblem,
+    ForbiddenRule,
+    IndependentRule,
+    InterfaceRule,
+    LayersRule,
+    Rule,
+)
+from archrules.core.expressions import ModuleExpr
+from archrules.core.facts import extract_facts
+from archrules.core.modules import Classifier, module_name
+from archrules.core.rules import Category, Checker, Edge, compile_rules
+from archrules.core.types import (
+    ExceptionComment,
+    FileFacts,
+    Kind,
+    Range,
+    Severity,
+    Violation,
+    format_adr_id,
+)
+
+# Built-in rules: diagnostics about the sources and exceptions rather than the architecture.
+UNUSED_EXCEPTION = "unused-exception"
+EXCEPTION_ADR = "exception-adr"
+ADR_STATUS = "adr-status"
+SYNTAX_ERROR = "syntax-error"
+UNREADABLE_FILE = "unreadable-file"
+BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
+    UNUSED_EXCEPTION: ("exception", "hint", "An inline exception that silences nothing."),
+    EXCEPTION_ADR: (
+        "exception",
+        "error",
+        "An inline exception must cite an existing ADR; with require-for-exceptions, an accepted one.",
+    ),
+    ADR_STATUS: ("adr", "warning", "A rule cites an ADR that is no longer in force."),
+    SYNTAX_ERROR: (
+        "source",
+        "warning",
+        "A file that does not parse; the imports that can be read are still checked.",
+    ),
+    UNREADABLE_FILE: ("source", "warning", "A source file that could not be read."),
+}
+
+
+@dataclass
+class _Source:
+    module: str
+    is_package: bool
+    root_index: int
+    facts: FileFacts
+    edges: tuple[Edge, ...] = ()
+    direct: list[Violation] = field(default_factory=list)
+    resolved: bool = False
+
+
+class ProjectModel:
+    """Everything archrules knows about one project (one config file)."""
+
+    def __init__(self, config: Config, adrs: AdrSet) -> None:
+        self.config = config
+        self.adrs = adrs
+        self._checkers: list[Checker] = compile_rules(config.rules)
+        self._sources: dict[Path, _Source] = {}
+        self._unreadable: dict[Path, str] = {}
+        self._owner: dict[str, Path] = {}  # module -> the file that defines it
+        self._known: set[str] = set()  # first-party modules, namespace packages included
+        self._classifier = Classifier(())
+        self._succ: dict[str, dict[str, list[Edge]]] = {}
+        self._modules_dirty = True
+        self._dirty: set[Path] = set()
+        self._global: list[Violation] | None = None
+
+    # --- updates -------------------------------------------------------------------
+
+    def module_for(self, path: Path) -> tuple[str, bool, int] | None:
+        """The module a file defines (name, is package, root index), None outside roots."""
+        found = module_name(path, self.config.roots)
+        if found is None:
+            return None
+        name, root = found
+        roots = self.config.roots
+        return name, path.name == "__init__.py", roots.index(root) if root in roots else len(roots)
+
+    def set_text(self, path: Path, text: str) -> bool:
+        return self.set_facts(path, extract_facts(text))
+
+    def set_facts(self, path: Path, facts: FileFacts) -> bool:
+        """Add or replace a file. False if the file is not a module of this project."""
+        found = self.module_for(path)
+        if found is None:
+            return False
+        module, is_package, root_index = found
+        self._unreadable.pop(path, None)
+        old = self._sources.get(path)
+        if old is not None and old.facts == facts:
+            return True
+        self._sources[path] = _Source(module, is_package, root_index, facts)
+        if old is None:
+            self._modules_dirty = True
+        self._dirty.add(path)
+        return True
+
+    def set_unreadable(self, path: Path, message: str) -> None:
+        self.remove(path)
+        self._unreadable[path] = message
+
+    def remove(self, path: Path) -> None:
+        self._unreadable.pop(path, None)
+        source = self._sources.pop(path, None)
+        if source is None:
+            return
+        self._modules_dirty = True
+        self._dirty.discard(path)
+        if self._owner.get(source.module) == path:
+            self._drop_edges(source.module)
+
+    @property
+    def paths(self) -> list[Path]:
+        return sorted(self._sources)
+
+    @property
+    def file_count(self) -> int:
+        return len(self._sources) + len(self._unreadable)
+
+    # --- refresh -------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        if self._modules_dirty:
+            self._rebuild_modules()
+            self._dirty = set(self._sources)
+            self._modules_dirty = False
+        for path in sorted(self._dirty):
+            self._resolve_file(path)
+        self._dirty.clear()
+
+    def _rebuild_modules(self) -> None:
+        owner: dict[str, Path] = {}
+        for path in sorted(self._sources, key=lambda p: (self._sources[p].root_index, str(p))):
+            owner.setdefault(self._sources[path].module, path)
+        for module in set(self._owner) - set(owner):
+            self._drop_edges(module)
+        self._owner = owner
+        known: set[str] = set()
+        for module in owner:
+            parts = module.split(".")
+            for i in range(1, len(parts) + 1):
+                known.add(".".join(parts[:i]))
+        if known != self._known:
+            self._global = None
+        self._known = known
+        self._classifier = Classifier({m.split(".")[0] for m in known})
+
+    def _drop_edges(self, module: str) -> None:
+        if self._succ.pop(module, None):
+            self._global = None
+
+    def _resolve_file(self, path: Path) -> None:
+        source = self._sources[path]
+        if self._owner.get(source.module) != path:  # a shadowed duplicate module
+            source.edges, source.direct, source.resolved = (), [], True
+            return
+        edges = tuple(self._resolve(path, source))
+        if source.resolved and edges == source.edges:
+            return
+        source.edges = edges
+        source.resolved = True
+        succ: dict[str, list[Edge]] = {}
+        for edge in edges:
+            succ.setdefault(edge.imported, []).append(edge)
+        if self._succ.get(source.module, {}) != succ:
+            self._global = None
+        if succ:
+            self._succ[source.module] = succ
+        else:
+            self._succ.pop(source.module, None)
+        source.direct = [
+            violation
+            for edge in edges
+            for checker in self._checkers
+            if (violation := checker.check_import(edge)) is not None
+        ]
+
+    def _resolve(self, path: Path, source: _Source) -> Iterable[Edge]:
+        check_type_checking = self.config.type_checking_imports == "check"
+        for fact in source.facts.imports:
+            if fact.type_checking and not check_type_checking:
+                continue
+            if fact.level:
+                package = source.module.split(".")
+                if not source.is_package:
+                    package = package[:-1]
+                keep = len(package) - (fact.level - 1)
+                if keep <= 0:
+                    continue  # beyond the top-level package: Python refuses it too
+                target = ".".join(package[:keep] + ([fact.module] if fact.module else []))
+            else:
+                target = fact.module
+            if not target:
+                continue
+            category: Category = self._classifier.classify(target)
+            imported, range_ = target, fact.module_range
+            if category == "first-party":
+                candidate = f"{target}.{fact.name}" if fact.name and fact.name != "*" else None
+                if candidate in self._known and fact.name_range is not None:
+                    imported, range_ = candidate, fact.name_range
+                else:
+                    imported = self._nearest_known(target)
+            if imported == source.module:
+                continue
+            yield Edge(source.module, imported, path, range_, fact.stmt_line, category)
+
+    def _nearest_known(self, module: str) -> str:
+        parts = module.split(".")
+        while len(parts) > 1 and ".".join(parts) not in self._known:
+            parts.pop()
+        return ".".join(parts)
+
+    # --- the Graph protocol, for the checkers ------------------------------------
+
+    def modules(self) -> Iterable[str]:
+        return self._known
+
+    def successors(self, module: str) -> Iterable[str]:
+        return self._succ.get(module, {}).keys()
+
+    def edges_between(self, importer: str, imported: str) -> Sequence[Edge]:
+        return self._succ.get(importer, {}).get(imported, ())
+
+    def is_first_party(self, module: str) -> bool:
+        return module in self._known
+
+    def classify(self, module: str) -> Category:
+        self._refresh()
+        return self._classifier.classify(module)
+
+    # --- results -------------------------------------------------------------------
+
+    def _graph_violations(self) -> list[Violation]:
+        if self._global is None:
+            self._global = [v for checker in self._checkers for v in checker.check_graph(self)]
+        return self._global
+
+    def violations(self) -> list[Violation]:
+        """Every finding, exceptions applied, sorted."""
+        self._refresh()
+        by_path: dict[Path, list[Violation]] = {}
+        for path, source in self._sources.items():
+            found = list(source.direct)
+            if source.facts.syntax_error is not None:
+                problem = source.facts.syntax_error
+                found.append(
+                    self._builtin(
+                        SYNTAX_ERROR,
+                        path,
+                        problem.range,
+                        f"syntax error: {problem.message} (the imports that can be read "
+                        "are still checked)",
+                        (source.module,),
+                    )
+                )
+            by_path[path] = found
+        for violation in self._graph_violations():
+            by_path.setdefault(violation.path, []).append(violation)
+        result: list[Violation] = []
+        for path, found in by_path.items():
+            source = self._sources.get(path)
+            if source is None:  # pragma: no cover - graph results only name known files
+                continue
+            result.extend(self._apply_exceptions(path, source, found))
+        for path, message in self._unreadable.items():
+            result.append(
+                self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
+            )
+        result.extend(self._rule_adr_warnings())
+        result.sort(key=Violation.sort_key)
+        return result
+
+    def _builtin(
+        self,
+        rule: str,
+        path: Path,
+        range_: Range,
+        message: str,
+        key: tuple[str, ...],
+        adr: int | None = None,
+        severity: Severity | None = None,
+    ) -> Violation:
+        kind, default_severity, _ = BUILTIN_RULES[rule]
+        return Violation(
+            rule=rule,
+            kind=kind,
+            severity=severity or default_severity,
+            path=path,
+            range=range_,
+            message=message,
+            adr=adr,
+            key=key,
+        )
+
+    def _apply_exceptions(
+        self, path: Path, source: _Source, found: list[Violation]
+    ) -> list[Violation]:
+        comments = source.facts.exceptions
+        if not comments:
+            return found
+        stmt_of_line: dict[int, int] = {}
+        for fact in source.facts.imports:
+            for r in (fact.module_range, fact.name_range):
+                if r is not None:
+                    stmt_of_line.setdefault(r.line, fact.stmt_line)
+        used: set[tuple[int, str]] = set()
+        kept: list[Violation] = []
+        for violation in found:
+            lines = {violation.range.line, stmt_of_line.get(violation.range.line, -1)}
+            silenced = False
+            for i, comment in enumerate(comments):
+                target = comment.line + 1 if comment.own_line else comment.line
+                if target in lines and violation.rule in comment.rules:
+                    used.add((i, violation.rule))
+                    silenced = True
+            if not silenced:
+                kept.append(violation)
+        for i, comment in enumerate(comments):
+            kept.extend(self._exception_problems(path, source, comment))
+            for rule, rule_range in zip(comment.rules, comment.rule_ranges):
+                if (i, rule) in used:
+                    continue
+                known = self.config.rule(rule) is not None or rule in BUILTIN_RULES
+                message = (
+                    f"unused exception: allow[{rule}] silences nothing on this line"
+                    if known
+                    else f"unused exception: there is no rule named '{rule}'"
+                )
+                kept.append(
+                    self._builtin(
+                        UNUSED_EXCEPTION, path, rule_range, message, (source.module, rule)
+                    )
+                )
+        return kept
+
+    def _exception_problems(
+        self, path: Path, source: _Source, comment: ExceptionComment
+    ) -> list[Violation]:
+        require = self.config.require_for_exceptions
+        rules = ", ".join(comment.rules)
+        if comment.adr is None:
+            if not require:
+                return []
+            return [
+                self._builtin(
+                    EXCEPTION_ADR,
+                    path,
+                    comment.range,
+                    f"the exception allow[{rules}] cites no ADR; this project requires one "
+                    "(require-for-exceptions)",
+                    (source.module, rules),
+                )
+            ]
+        adr_id = format_adr_id(comment.adr)
+        adr = self.adrs.get(comment.adr)
+        where = comment.adr_range or comment.range
+        key = (source.module, rules, adr_id)
+        if adr is None:
+            return [
+                self._builtin(
+                    EXCEPTION_ADR,
+                    path,
+                    where,
+                    f"the exception cites {adr_id}, which does not exist",
+                    key,
+                )
+            ]
+        if adr.status in ("rejected", "deprecated", "superseded"):
+            message = (
+                f"the exception cites {adr_id} ({adr.title}), which is "
+                f"{self._status_text(adr.number)}"
+            )
+            return [self._builtin(EXCEPTION_ADR, path, where, message, key, comment.adr, "warning")]
+        if require and adr.status != "accepted":
+            message = (
+                f"the exception cites {adr_id} ({adr.title}), which is {adr.status}, "
+                "not accepted (require-for-exceptions)"
+            )
+            return [self._builtin(EXCEPTION_ADR, path, where, message, key, comment.adr, "warning")]
+        return []
+
+    def _status_text(self, number: int) -> str:
+        adr = self.adrs.get(number)
+        if adr is None:
+            return "missing"
+        text = describe_status(adr)
+        if adr.superseded_by is not None:
+            successor = self.adrs.get(adr.superseded_by)
+            if successor is not None:
+                text += f" ({successor.title})"
+        return text
+
+    def _rule_adr_warnings(self) -> list[Violation]:
+        found: list[Violation] = []
+        for rule in self.config.rules:
+            if rule.adr is None:
+                continue
+            adr = self.adrs.get(rule.adr)
+            if adr is None or adr.status not in ("rejected", "deprecated", "superseded"):
+                continue
+            found.append(
+                self._builtin(
+                    ADR_STATUS,
+                    self.config.path,
+                    rule.adr_range or rule.range,
+                    f"rule {rule.name} cites {format_adr_id(rule.adr)} ({adr.title}), which is "
+                    f"{self._status_text(rule.adr)}",
+                    (rule.name, format_adr_id(rule.adr)),
+                    adr=rule.adr,
+                )
+            )
+        return found
+
+    # --- config validation that needs the modules and ADRs -----------------------
+
+    def config_problems(self) -> list[ConfigProblem]:
+        self._refresh()
+        problems: list[ConfigProblem] = []
+        config = self.config
+        for rule in config.rules:
+            if rule.adr is not None and self.adrs.get(rule.adr) is None:
+                where = self.adrs.directory or "the ADR directory (none found)"
+                problems.append(
+                    ConfigProblem(
+                        config.path,
+                        rule.adr_range or rule.range,
+                        f"rule {rule.name}: {format_adr_id(rule.adr)} matches no ADR file in {where}",
+                    )
+                )
+            for expr in self._unmatched_expressions(rule):
+                problems.append(
+                    ConfigProblem(
+                        config.path,
+                        expr.range,
+                        f"rule {rule.name}: '{expr.text}' matches no module of this project",
+                    )
+                )
+        return problems
+
+    def _unmatched_expressions(self, rule: Rule) -> list[ModuleExpr]:
+        """Expressions that should name first-party modules but match none. External
+        packages named in ``forbidden.to`` may be absent: nothing need import them yet."""
+        must_match: list[ModuleExpr] = []
+        missing: list[ModuleExpr] = []  # layers found in no container
+        if isinstance(rule, LayersRule):
+            must_match.extend(rule.containers)
+            for layer in rule.layers:
+                for expr in layer:
+                    if not rule.containers:
+                        must_match.append(expr)
+                    elif not any(self._matches_any(expr.within(c)) for c in rule.containers):
+                        missing.append(expr)
+        elif isinstance(rule, ForbiddenRule):
+            must_match.extend(rule.from_)
+            must_match.extend(
+                e for e in rule.to if self._classifier.classify(e.top) == "first-party"
+            )
+        elif isinstance(rule, IndependentRule | AcyclicRule):
+            must_match.extend(rule.modules)
+        elif isinstance(rule, InterfaceRule):
+            if rule.module is not None:
+                must_match.append(rule.module)
+        else:
+            must_match.extend(getattr(rule, "in_", ()))
+        return self._unmatched(must_match) + missing
+
+    def _unmatched(self, exprs: Iterable[ModuleExpr]) -> list[ModuleExpr]:
+        return [expr for expr in exprs if not self._matches_any(expr)]
+
+    def _matches_any(self, expr: ModuleExpr) -> bool:
+        if not expr.is_wildcard:
+            return expr.text in self._known
+        return any(expr.matches(module) for module in self._known)

@@ -1,0 +1,561 @@
+"""The import rules: each config rule compiled into a checker.
+
+A checker has two parts:
+
+* ``check_import`` judges one resolved import on its own (direct violations). It depends
+  only on the import, the rule and the module set, so the model caches its results per
+  file and recomputes them only for the file that changed.
+* ``check_graph`` looks at the whole import graph (indirect chains, cycles). The model
+  reruns it only when the set of import edges changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Protocol
+
+from archrules.core.config import (
+    AcyclicRule,
+    ExternalRule,
+    ForbiddenRule,
+    IndependentRule,
+    InterfaceRule,
+    LayersRule,
+    Rule,
+)
+from archrules.core.expressions import ImportExpr, ModuleExpr
+from archrules.core.graph import reach_masks, shortest_path, strongly_connected
+from archrules.core.types import Range, Related, Violation
+
+Category = Literal["first-party", "stdlib", "third-party"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One import statement resolved to the module it imports."""
+
+    importer: str
+    imported: str
+    path: Path
+    range: Range
+    stmt_line: int
+    category: Category
+
+
+class Graph(Protocol):
+    """What a checker may ask of the project's import graph."""
+
+    def modules(self) -> Iterable[str]: ...  # first-party modules (files and namespace packages)
+
+    def successors(self, module: str) -> Iterable[str]: ...  # distinct imported modules
+
+    def edges_between(self, importer: str, imported: str) -> Sequence[Edge]: ...
+
+    def is_first_party(self, module: str) -> bool: ...
+
+
+class Checker:
+    rule: Rule
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        return None
+
+    def check_graph(self, graph: Graph) -> list[Violation]:
+        return []
+
+    def _violation(
+        self,
+        edge: Edge,
+        message: str,
+        chain: tuple[str, ...] = (),
+        related: tuple[Related, ...] = (),
+    ) -> Violation:
+        rule = self.rule
+        return Violation(
+            rule=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            path=edge.path,
+            range=edge.range,
+            message=message,
+            importer=edge.importer,
+            imported=edge.imported,
+            chain=chain or (edge.importer, edge.imported),
+            adr=rule.adr,
+            key=(edge.importer, edge.imported, *chain[2:]),
+            related=related,
+        )
+
+
+def _ignored(ignore: Sequence[ImportExpr], importer: str, imported: str) -> bool:
+    return any(expr.matches(importer, imported) for expr in ignore)
+
+
+def _best_match(exprs: Iterable[tuple[ModuleExpr, int]], module: str) -> tuple[str, int] | None:
+    """The most specific (longest root) expression matching the module: (root, tag)."""
+    best: tuple[str, int] | None = None
+    for expr, tag in exprs:
+        root = expr.match_root(module)
+        if root is not None and (best is None or len(root) > len(best[0])):
+            best = (root, tag)
+    return best
+
+
+class _ChainChecker(Checker):
+    """Shared machinery for rules that also forbid indirect chains: a source module
+    reaching a forbidden target through modules the rule does not constrain ("free")."""
+
+    indirect: bool
+    ignore: tuple[ImportExpr, ...]
+
+    def group(self, module: str) -> int | None:
+        """Small int identifying the module's place in the rule, None if unconstrained."""
+        raise NotImplementedError
+
+    def is_source(self, module: str) -> bool:
+        return self.group(module) is not None
+
+    def forbidden(self, source_group: int, target_group: int) -> bool:
+        raise NotImplementedError
+
+    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
+        raise NotImplementedError
+
+    def check_graph(self, graph: Graph) -> list[Violation]:
+        if not self.indirect:
+            return []
+        groups: dict[str, int | None] = {}
+
+        def group(module: str) -> int | None:
+            if module not in groups:
+                groups[module] = self.group(module)
+            return groups[module]
+
+        def succ(module: str) -> Iterator[str]:
+            for nxt in graph.successors(module):
+                if not _ignored(self.ignore, module, nxt):
+                    yield nxt
+
+        def is_free(module: str) -> bool:
+            return graph.is_first_party(module) and group(module) is None
+
+        def bits(module: str) -> int:
+            g = group(module)
+            return 0 if g is None else 1 << g
+
+        first_party = sorted(graph.modules())
+        masks = reach_masks((m for m in first_party if group(m) is None), succ, is_free, bits)
+        found: list[Violation] = []
+        for importer in first_party:
+            source = group(importer)
+            if source is None:
+                continue
+            for hop in sorted(succ(importer)):
+                mask = masks.get(hop, 0) if is_free(hop) else 0
+                target_group = 0
+                while mask:
+                    if mask & 1 and self.forbidden(source, target_group):
+                        found.extend(
+                            self._chain_violations(
+                                graph, importer, hop, target_group, succ, is_free, group
+                            )
+                        )
+                    mask >>= 1
+                    target_group += 1
+        return found
+
+    def _chain_violations(
+        self,
+        graph: Graph,
+        importer: str,
+        hop: str,
+        target_group: int,
+        succ: Callable[[str], Iterable[str]],
+        is_free: Callable[[str], bool],
+        group: Callable[[str], int | None],
+    ) -> list[Violation]:
+        path = shortest_path(hop, succ, is_free, lambda m: group(m) == target_group)
+        if path is None:  # pragma: no cover - the mask said it is reachable
+            return []
+        chain = (importer, *path)
+        related = tuple(
+            Related(e.path, e.range, f"{a} imports {b}")
+            for a, b in zip(chain, chain[1:])
+            for e in graph.edges_between(a, b)[:1]
+        )
+        message = self.describe_chain(importer, chain[-1], list(chain))
+        return [
+            self._violation(edge, message, chain, related)
+            for edge in graph.edges_between(importer, hop)[:1]
+        ]
+
+
+# --- layers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Position:
+    container: str  # the container instance ("" without containers)
+    layer: int  # 0 is the top
+    sibling: int
+    name: str  # the layer expression as written, for messages
+
+
+class LayersChecker(_ChainChecker):
+    def __init__(self, rule: LayersRule) -> None:
+        self.rule = rule
+        self.indirect = rule.indirect
+        self.ignore = rule.ignore
+        self._positions: list[_Position] = []
+        self._position_ids: dict[_Position, int] = {}
+        self._cache: dict[str, _Position | None] = {}
+        # (container expr or None, full layer expr, layer index, sibling index, text)
+        self._exprs: list[tuple[ModuleExpr | None, ModuleExpr, int, int, str]] = []
+        containers: Sequence[ModuleExpr | None] = rule.containers or (None,)
+        for container in containers:
+            for li, layer in enumerate(rule.layers):
+                for si, expr in enumerate(layer):
+                    full = expr if container is None else expr.within(container)
+                    self._exprs.append((container, full, li, si, expr.text))
+
+    def expressions(self) -> list[ModuleExpr]:
+        return [full for _, full, _, _, _ in self._exprs]
+
+    def position(self, module: str) -> _Position | None:
+        if module in self._cache:
+            return self._cache[module]
+        best: tuple[int, _Position] | None = None
+        for container, full, li, si, text in self._exprs:
+            root = full.match_root(module)
+            if root is None:
+                continue
+            container_root = "" if container is None else container.match_root(module) or ""
+            pos = _Position(container_root, li, si, text)
+            if best is None or len(root) > best[0]:
+                best = (len(root), pos)
+        result = best[1] if best else None
+        self._cache[module] = result
+        return result
+
+    def group(self, module: str) -> int | None:
+        pos = self.position(module)
+        if pos is None:
+            return None
+        if pos not in self._position_ids:
+            self._position_ids[pos] = len(self._positions)
+            self._positions.append(pos)
+        return self._position_ids[pos]
+
+    def _why(self, a: _Position, b: _Position) -> str | None:
+        if a.container != b.container:
+            return None
+        if a.layer == b.layer:
+            if a.sibling != b.sibling:
+                return "siblings in one layer may not import each other"
+            return None
+        if a.layer > b.layer:
+            return "a lower layer may not import a higher one"
+        if self.rule.closed and b.layer > a.layer + 1:
+            return "layers are closed: a layer may import only the layer directly below it"
+        return None
+
+    def forbidden(self, source_group: int, target_group: int) -> bool:
+        return self._why(self._positions[source_group], self._positions[target_group]) is not None
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        if edge.category != "first-party" or _ignored(self.ignore, edge.importer, edge.imported):
+            return None
+        a, b = self.position(edge.importer), self.position(edge.imported)
+        if a is None or b is None:
+            return None
+        why = self._why(a, b)
+        if why is None:
+            return None
+        message = (
+            f"{edge.importer} (layer {a.name}) imports {edge.imported} (layer {b.name}): {why}"
+        )
+        return self._violation(edge, message)
+
+    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
+        a, b = self.position(importer), self.position(target)
+        assert a is not None and b is not None
+        why = self._why(a, b)
+        through = ", ".join(chain[1:-1])
+        return (
+            f"{importer} (layer {a.name}) reaches {target} (layer {b.name}) "
+            f"through {through}: {why}"
+        )
+
+
+# --- forbidden -----------------------------------------------------------------------
+
+
+class ForbiddenChecker(_ChainChecker):
+    SOURCE, TARGET = 0, 1
+
+    def __init__(self, rule: ForbiddenRule) -> None:
+        self.rule = rule
+        self.indirect = rule.indirect
+        self.ignore = rule.ignore
+        self._from = rule.from_
+        self._to = rule.to
+
+    def _target(self, module: str) -> ModuleExpr | None:
+        for expr in self._to:
+            if expr.matches(module):
+                return expr
+        return None
+
+    def group(self, module: str) -> int | None:
+        if self._target(module) is not None:
+            return self.TARGET
+        if any(expr.matches(module) for expr in self._from):
+            return self.SOURCE
+        return None
+
+    def is_source(self, module: str) -> bool:
+        return self.group(module) == self.SOURCE
+
+    def forbidden(self, source_group: int, target_group: int) -> bool:
+        return source_group == self.SOURCE and target_group == self.TARGET
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        if _ignored(self.ignore, edge.importer, edge.imported):
+            return None
+        if self.group(edge.importer) != self.SOURCE:
+            return None
+        target = self._target(edge.imported)
+        if target is None:
+            return None
+        return self._violation(
+            edge, f"{edge.importer} may not import {edge.imported} (forbidden: {target.text})"
+        )
+
+    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
+        expr = self._target(target)
+        assert expr is not None
+        return (
+            f"{importer} reaches {target} (forbidden: {expr.text}) through {', '.join(chain[1:-1])}"
+        )
+
+
+# --- independent ---------------------------------------------------------------------
+
+
+class IndependentChecker(_ChainChecker):
+    def __init__(self, rule: IndependentRule) -> None:
+        self.rule = rule
+        self.indirect = rule.indirect
+        self.ignore = rule.ignore
+        self._exprs = [(expr, i) for i, expr in enumerate(rule.modules)]
+        self._roots: list[str] = []
+        self._root_ids: dict[str, int] = {}
+
+    def root(self, module: str) -> str | None:
+        best = _best_match(self._exprs, module)
+        return None if best is None else best[0]
+
+    def group(self, module: str) -> int | None:
+        root = self.root(module)
+        if root is None:
+            return None
+        if root not in self._root_ids:
+            self._root_ids[root] = len(self._roots)
+            self._roots.append(root)
+        return self._root_ids[root]
+
+    def forbidden(self, source_group: int, target_group: int) -> bool:
+        return source_group != target_group
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        if edge.category != "first-party" or _ignored(self.ignore, edge.importer, edge.imported):
+            return None
+        a, b = self.root(edge.importer), self.root(edge.imported)
+        if a is None or b is None or a == b:
+            return None
+        return self._violation(
+            edge,
+            f"{edge.importer} imports {edge.imported}: {a} and {b} are independent",
+        )
+
+    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
+        return (
+            f"{importer} reaches {target} through {', '.join(chain[1:-1])}: "
+            f"{self.root(importer)} and {self.root(target)} are independent"
+        )
+
+
+# --- acyclic -------------------------------------------------------------------------
+
+
+class AcyclicChecker(Checker):
+    def __init__(self, rule: AcyclicRule) -> None:
+        self.rule = rule
+        self._exprs = [(expr, i) for i, expr in enumerate(rule.modules)]
+
+    def _node(self, module: str) -> tuple[str, bool]:
+        best = _best_match(self._exprs, module)
+        return (module, False) if best is None else (best[0], True)
+
+    def check_graph(self, graph: Graph) -> list[Violation]:
+        node_of: dict[str, tuple[str, bool]] = {}
+        for module in graph.modules():
+            node_of[module] = self._node(module)
+        members: dict[str, list[str]] = {}
+        for module, (node, _) in node_of.items():
+            members.setdefault(node, []).append(module)
+        for module_list in members.values():
+            module_list.sort()
+
+        def node_succ(node: str) -> list[str]:
+            out: set[str] = set()
+            for module in members.get(node, ()):
+                for nxt in graph.successors(module):
+                    target = node_of.get(nxt)
+                    if target is None or target[0] == node:
+                        continue
+                    if _ignored(self.rule.ignore, module, nxt):
+                        continue
+                    out.add(target[0])
+            return sorted(out)
+
+        succ_cache = {node: node_succ(node) for node in sorted(members)}
+        component_of: dict[str, int] = {}
+        for i, comp in enumerate(strongly_connected(sorted(members), succ_cache.__getitem__)):
+            if len(comp) > 1:
+                for node in comp:
+                    component_of[node] = i
+        found: list[Violation] = []
+        matched = {node for node, is_matched in node_of.values() if is_matched}
+        for node in sorted(component_of):
+            if node not in matched:
+                continue
+            comp = component_of[node]
+            for module in members[node]:
+                for nxt in sorted(graph.successors(module)):
+                    target = node_of.get(nxt)
+                    if target is None or target[0] == node or component_of.get(target[0]) != comp:
+                        continue
+                    if _ignored(self.rule.ignore, module, nxt):
+                        continue
+                    back = shortest_path(
+                        target[0],
+                        succ_cache.__getitem__,
+                        lambda n: component_of.get(n) == comp,
+                        lambda n: n == node,
+                    )
+                    cycle = (node, *(back or [target[0], node]))
+                    related = tuple(
+                        Related(edge.path, edge.range, f"{a} imports {b}")
+                        for a, b in zip(cycle, cycle[1:])
+                        for edge in self._edges_between_nodes(graph, members, node_of, a, b)[:1]
+                    )
+                    for edge in graph.edges_between(module, nxt)[:1]:
+                        message = (
+                            f"{module} imports {nxt}, closing the import cycle "
+                            + " -> ".join(cycle)
+                        )
+                        violation = self._violation(edge, message, cycle, related)
+                        found.append(replace(violation, key=(module, nxt)))
+        return found
+
+    @staticmethod
+    def _edges_between_nodes(
+        graph: Graph,
+        members: dict[str, list[str]],
+        node_of: dict[str, tuple[str, bool]],
+        a: str,
+        b: str,
+    ) -> list[Edge]:
+        for module in members.get(a, ()):
+            for nxt in sorted(graph.successors(module)):
+                if node_of.get(nxt, ("", False))[0] == b:
+                    return list(graph.edges_between(module, nxt))
+        return []
+
+
+# --- interface -----------------------------------------------------------------------
+
+
+def expose_matches(expr: ModuleExpr, module: str) -> bool:
+    """``expose`` names exact modules; a trailing ``.**`` adds everything below."""
+    if expr.parts and expr.parts[-1] == "**":
+        return expr.matches(module)
+    parts = module.split(".")
+    if len(parts) != len(expr.parts):
+        return False
+    return all(p == "*" or p == q for p, q in zip(expr.parts, parts))
+
+
+class InterfaceChecker(Checker):
+    def __init__(self, rule: InterfaceRule) -> None:
+        self.rule = rule
+        self._rule = rule
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        rule = self._rule
+        if rule.module is None or edge.category != "first-party":
+            return None
+        if _ignored(rule.ignore, edge.importer, edge.imported):
+            return None
+        root = rule.module.match_root(edge.imported)
+        if root is None or edge.importer == root or edge.importer.startswith(root + "."):
+            return None
+        if any(expose_matches(expr, edge.imported) for expr in rule.expose):
+            return None
+        exposed = ", ".join(expr.text for expr in rule.expose) or "nothing"
+        return self._violation(
+            edge,
+            f"{edge.importer} imports {edge.imported}, which is internal to {root} "
+            f"(it exposes {exposed})",
+        )
+
+
+# --- external ------------------------------------------------------------------------
+
+
+class ExternalChecker(Checker):
+    def __init__(self, rule: ExternalRule) -> None:
+        self.rule = rule
+        self._rule = rule
+        self._allow = frozenset(rule.allow)
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        rule = self._rule
+        if edge.category != "third-party":
+            return None
+        if not any(expr.matches(edge.importer) for expr in rule.in_):
+            return None
+        if _ignored(rule.ignore, edge.importer, edge.imported):
+            return None
+        top = edge.imported.split(".")[0]
+        if top in self._allow:
+            return None
+        allowed = ", ".join(sorted(self._allow)) or "no third-party package"
+        violation = self._violation(
+            edge,
+            f"{edge.importer} imports the third-party package {top}, "
+            f"not allowed here (allowed: {allowed})",
+        )
+        return replace(violation, key=(edge.importer, top))
+
+
+def compile_rules(rules: Iterable[Rule]) -> list[Checker]:
+    checkers: list[Checker] = []
+    for rule in rules:
+        if isinstance(rule, LayersRule):
+            checkers.append(LayersChecker(rule))
+        elif isinstance(rule, ForbiddenRule):
+            checkers.append(ForbiddenChecker(rule))
+        elif isinstance(rule, IndependentRule):
+            checkers.append(IndependentChecker(rule))
+        elif isinstance(rule, AcyclicRule):
+            checkers.append(AcyclicChecker(rule))
+        elif isinstance(rule, InterfaceRule):
+            checkers.append(InterfaceChecker(rule))
+        elif isinstance(rule, ExternalRule):
+            checkers.append(ExternalChecker(rule))
+        # naming, size, calls, duplicates: validated by the loader, checked in a later release
+    return checkers

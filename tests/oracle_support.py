@@ -1,0 +1,528 @@
+"""Support for the differential test against import-linter (tests/test_oracle_importlinter.py).
+
+A *case* is a small package tree, the import statements of its modules and one contract.
+Both tools read the same files from a temporary directory:
+
+* archrules through ``open_project`` on a generated ``archrules.toml``;
+* import-linter through its contract classes, run in-process on a graph that grimp builds
+  from the same files (grimp only parses them: nothing is imported or executed).
+
+Each tool's findings are normalised into a ``Findings``: the verdict, the violating direct
+imports, the indirect chains, and the pairs of rule "units" (layers, independent modules)
+that some violation connects.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grimp
+import importlinter.configuration
+from hypothesis import assume
+from hypothesis import strategies as st
+from importlinter.contracts.forbidden import ForbiddenContract
+from importlinter.contracts.independence import IndependenceContract
+from importlinter.contracts.layers import LayersContract
+
+from archrules.core.project import open_project
+from archrules.core.types import Violation
+
+TOP = "oracleapp"  # the one top-level package of every generated tree
+ATTRIBUTE = "thing"  # a name imported from a module that is not itself a module
+EXTERNALS = ("json", "os")  # external packages some cases import (forbidden targets)
+
+importlinter.configuration.configure()  # the forbidden contract times itself with settings.TIMER
+
+
+# --- the case -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tree:
+    modules: tuple[str, ...]  # every module, the top package first
+    packages: frozenset[str]  # those that are packages (a directory with __init__.py)
+
+    def path(self, module: str) -> str:
+        rel = module.replace(".", "/")
+        return f"{rel}/__init__.py" if module in self.packages else f"{rel}.py"
+
+    def children(self, module: str) -> list[str]:
+        return [m for m in self.modules if parent(m) == module]
+
+
+@dataclass(frozen=True)
+class Stmt:
+    importer: str
+    text: str  # one import statement
+    wrap: str = "plain"  # plain | function | type-checking
+
+
+@dataclass(frozen=True)
+class Layers:
+    layers: tuple[tuple[str, ...], ...]  # top to bottom; names relative to each container
+    containers: tuple[str, ...] = ()
+    closed: bool = False
+    indirect: bool = True
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    indirect: bool = True
+
+
+@dataclass(frozen=True)
+class Independence:
+    modules: tuple[str, ...]  # module expressions (a name, or ``TOP.*``)
+    indirect: bool = True
+
+
+Contract = Layers | Forbidden | Independence
+
+
+@dataclass(frozen=True)
+class Case:
+    tree: Tree
+    stmts: tuple[Stmt, ...]
+    contract: Contract
+    check_type_checking: bool = False  # archrules "check" == grimp keeping them
+
+    @property
+    def externals(self) -> bool:
+        return isinstance(self.contract, Forbidden) and any(
+            t.split(".")[0] != TOP for t in self.contract.targets
+        )
+
+    def sources(self) -> dict[str, str]:
+        """File path (relative to the source root) -> text."""
+        by_module: dict[str, list[Stmt]] = {m: [] for m in self.tree.modules}
+        for stmt in self.stmts:
+            by_module[stmt.importer].append(stmt)
+        files: dict[str, str] = {}
+        for module, stmts in by_module.items():
+            lines: list[str] = []
+            if any(s.wrap == "type-checking" for s in stmts):
+                lines.append("from typing import TYPE_CHECKING")
+            for i, stmt in enumerate(stmts):
+                if stmt.wrap == "function":
+                    lines += [f"def f{i}():", f"    {stmt.text}"]
+                elif stmt.wrap == "type-checking":
+                    lines += ["if TYPE_CHECKING:", f"    {stmt.text}"]
+                else:
+                    lines.append(stmt.text)
+            files[self.tree.path(module)] = "".join(f"{line}\n" for line in lines)
+        return files
+
+    def describe(self) -> str:
+        """A readable dump, for failure messages."""
+        out = [f"contract: {self.contract}", f"type-checking imports checked: {self.check_type_checking}"]
+        for path, text in sorted(self.sources().items()):
+            out.append(f"--- {path}")
+            out.extend(f"    {line}" for line in text.splitlines())
+        return "\n".join(out)
+
+
+def parent(module: str) -> str:
+    return module.rpartition(".")[0]
+
+
+def is_within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def unnested(modules: Iterable[str]) -> list[str]:
+    """Keep, in order, each module that is neither inside nor above one kept before it."""
+    kept: list[str] = []
+    for m in modules:
+        if not any(is_within(m, k) or is_within(k, m) for k in kept):
+            kept.append(m)
+    return kept
+
+
+# --- strategies -----------------------------------------------------------------------------
+
+LEVEL1 = ("a", "b", "c", "d", "e")
+LEVEL2 = ("x", "y", "z", "w")
+LEVEL3 = ("k", "m")
+
+
+@st.composite
+def trees(draw: st.DrawFn, containers: bool = False) -> Tree:
+    """4-14 modules in up to three levels below TOP. With ``containers``, TOP holds two
+    containers ``c1`` and ``c2`` whose children reuse LEVEL2 names (the layers), and a
+    free package ``a`` beside them."""
+    modules = [TOP]
+    packages = {TOP}
+
+    def add(module: str, package: bool) -> None:
+        modules.append(module)
+        if package:
+            packages.add(module)
+
+    if containers:
+        for c in ("c1", "c2"):
+            add(f"{TOP}.{c}", True)
+            for n in draw(st.lists(st.sampled_from(LEVEL2), min_size=1, max_size=4, unique=True)):
+                package = draw(st.integers(0, 3)) == 0
+                add(f"{TOP}.{c}.{n}", package)
+                if package:
+                    add(f"{TOP}.{c}.{n}.k", False)
+        if draw(st.booleans()):
+            add(f"{TOP}.a", True)
+            add(f"{TOP}.a.x", False)
+        return Tree(tuple(modules), frozenset(packages))
+
+    for n in draw(st.lists(st.sampled_from(LEVEL1), min_size=2, max_size=4, unique=True)):
+        m = f"{TOP}.{n}"
+        package = draw(st.integers(0, 9)) < 7
+        add(m, package)
+        if not package:
+            continue
+        for k in draw(st.lists(st.sampled_from(LEVEL2), max_size=3, unique=True)):
+            mk = f"{m}.{k}"
+            deep = draw(st.integers(0, 5)) == 0
+            add(mk, deep)
+            if deep:
+                for j in draw(st.lists(st.sampled_from(LEVEL3), min_size=1, max_size=2, unique=True)):
+                    add(f"{mk}.{j}", False)
+    assume(len(modules) >= 4)
+    return Tree(tuple(modules), frozenset(packages))
+
+
+def relative_statement(tree: Tree, importer: str, target: str, by_name: bool) -> str:
+    """``from .x import y`` style statement importing ``target`` from ``importer``."""
+    context = importer if importer in tree.packages else parent(importer)
+    ctx, tgt = context.split("."), target.split(".")
+    common = 0
+    while common < min(len(ctx), len(tgt)) and ctx[common] == tgt[common]:
+        common += 1
+    dots = "." * (len(ctx) - common + 1)
+    rest = tgt[common:]
+    if by_name or not rest:
+        return f"from {dots}{'.'.join(rest)} import {ATTRIBUTE}"
+    return f"from {dots}{'.'.join(rest[:-1])} import {rest[-1]}"
+
+
+FORMS = ("import", "import-as", "from-parent", "from-name", "multi", "relative", "relative-name")
+
+
+@st.composite
+def statements(
+    draw: st.DrawFn, tree: Tree, focus: Sequence[str] = (), externals: bool = False
+) -> Stmt:
+    """One import statement. Modules in ``focus`` (those the contract names) are drawn
+    three times as often as the others, so that most cases break the contract somehow."""
+    weighted = [*tree.modules, *focus, *focus]
+    importer = draw(st.sampled_from(weighted))
+    if externals and draw(st.integers(0, 5)) == 0:
+        text = draw(
+            st.sampled_from(
+                ["import json", "from json import loads", "import os.path", "from os import path"]
+            )
+        )
+    else:
+        target = draw(st.sampled_from(weighted))
+        form = draw(st.sampled_from(FORMS))
+        up = parent(target)
+        if form in ("from-parent", "multi") and not up:
+            form = "import"
+        if form == "import":
+            text = f"import {target}"
+        elif form == "import-as":
+            text = f"import {target} as alias"
+        elif form == "from-parent":
+            text = f"from {up} import {target.rpartition('.')[2]}"
+        elif form == "multi":  # one module and one attribute of its parent
+            text = f"from {up} import {ATTRIBUTE}, {target.rpartition('.')[2]}"
+        elif form == "from-name":
+            text = f"from {target} import {ATTRIBUTE}"
+        else:
+            text = relative_statement(tree, importer, target, form == "relative-name")
+    wrap = draw(st.sampled_from(["plain"] * 4 + ["function", "type-checking"]))
+    return Stmt(importer, text, wrap)
+
+
+def _levels(draw: st.DrawFn, names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Cut an ordered list of layer names into levels of one to three siblings."""
+    levels: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(names):
+        size = draw(st.sampled_from([1, 1, 1, 2, 2, 3]))
+        levels.append(tuple(names[i : i + size]))
+        i += size
+    return tuple(levels)
+
+
+def _some(draw: st.DrawFn, items: Sequence[str], lo: int, hi: int) -> list[str]:
+    return draw(st.lists(st.sampled_from(items), min_size=lo, max_size=hi, unique=True))
+
+
+@st.composite
+def layers_contracts(draw: st.DrawFn, tree: Tree, containers: bool) -> Layers:
+    closed = draw(st.integers(0, 3)) == 0
+    indirect = draw(st.integers(0, 5)) > 0
+    if containers:
+        cs = tuple(m for m in tree.modules if m.count(".") == 1 and m.split(".")[1].startswith("c"))
+        names = sorted({m.split(".")[2] for m in tree.modules if m.count(".") == 2 and parent(m) in cs})
+        assume(len(names) >= 2)
+        chosen = draw(st.permutations(names))[: draw(st.integers(2, len(names)))]
+        return Layers(_levels(draw, chosen), cs, closed, indirect)
+    candidates = [m for m in tree.modules if m != TOP]
+    chosen = unnested(draw(st.permutations(candidates)))[: draw(st.integers(2, 5))]
+    assume(len(chosen) >= 2)
+    return Layers(_levels(draw, chosen), (), closed, indirect)
+
+
+@st.composite
+def forbidden_contracts(draw: st.DrawFn, tree: Tree) -> Forbidden:
+    candidates = unnested(draw(st.permutations([m for m in tree.modules if m != TOP])))
+    assume(len(candidates) >= 2)
+    n_sources = draw(st.integers(1, min(2, len(candidates) - 1)))
+    sources = tuple(candidates[:n_sources])
+    targets = candidates[n_sources : n_sources + draw(st.integers(1, 2))]
+    if draw(st.integers(0, 3)) == 0:
+        targets.append(draw(st.sampled_from(EXTERNALS)))
+    return Forbidden(sources, tuple(targets), draw(st.integers(0, 3)) > 0)
+
+
+@st.composite
+def independence_contracts(draw: st.DrawFn, tree: Tree) -> Independence:
+    indirect = draw(st.integers(0, 5)) > 0
+    if draw(st.integers(0, 4)) == 0:
+        return Independence((f"{TOP}.*",), indirect)
+    candidates = unnested(draw(st.permutations([m for m in tree.modules if m != TOP])))
+    chosen = candidates[: draw(st.integers(2, 4))]
+    assume(len(chosen) >= 2)
+    return Independence(tuple(chosen), indirect)
+
+
+@st.composite
+def cases(draw: st.DrawFn, kind: str) -> Case:
+    containers = kind == "layers" and draw(st.integers(0, 3)) == 0
+    tree = draw(trees(containers=containers))
+    if kind == "layers":
+        contract: Contract = draw(layers_contracts(tree, containers))
+    elif kind == "forbidden":
+        contract = draw(forbidden_contracts(tree))
+    else:
+        contract = draw(independence_contracts(tree))
+    named = contract_modules(contract)
+    focus = [m for m in tree.modules if any(is_within(m, n) or n.endswith(".*") for n in named)]
+    externals = isinstance(contract, Forbidden)
+    stmts = draw(st.lists(statements(tree, focus, externals), max_size=20))
+    return Case(tree, tuple(stmts), contract, draw(st.booleans()))
+
+
+def contract_modules(contract: Contract) -> list[str]:
+    """The module names (or name endings, for layers in containers) a contract names."""
+    if isinstance(contract, Layers):
+        names = [n for level in contract.layers for n in level]
+        if contract.containers:
+            return [f"{c}.{n}" for c in contract.containers for n in names]
+        return names
+    if isinstance(contract, Forbidden):
+        return [*contract.sources, *contract.targets]
+    return list(contract.modules)
+
+
+# --- running the tools ----------------------------------------------------------------------
+
+
+@dataclass
+class Findings:
+    broken: bool
+    direct: set[tuple[str, str]] = field(default_factory=set)
+    chains: set[tuple[str, ...]] = field(default_factory=set)  # indirect, importer first
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # (unit of importer, of target)
+
+
+def write_case(root: Path, case: Case) -> None:
+    src = root / "src"
+    for rel, text in case.sources().items():
+        path = src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "archrules.toml").write_text(archrules_config(case), encoding="utf-8")
+
+
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def archrules_config(case: Case) -> str:
+    c = case.contract
+    mode = "check" if case.check_type_checking else "ignore"
+    head = f'[project]\nroots = ["src"]\ntype-checking-imports = "{mode}"\n\n'
+    if isinstance(c, Layers):
+        layers = ", ".join(_toml_list(level) if len(level) > 1 else f'"{level[0]}"' for level in c.layers)
+        return head + (
+            f'[[layers]]\nname = "rule"\nlayers = [{layers}]\n'
+            f"containers = {_toml_list(c.containers)}\n"
+            f"closed = {str(c.closed).lower()}\nindirect = {str(c.indirect).lower()}\n"
+        )
+    if isinstance(c, Forbidden):
+        return head + (
+            f'[[forbidden]]\nname = "rule"\nfrom = {_toml_list(c.sources)}\n'
+            f"to = {_toml_list(c.targets)}\nindirect = {str(c.indirect).lower()}\n"
+        )
+    return head + (
+        f'[[independent]]\nname = "rule"\nmodules = {_toml_list(c.modules)}\n'
+        f"indirect = {str(c.indirect).lower()}\n"
+    )
+
+
+def normalise(module: str) -> str:
+    """grimp squashes an external module to its top-level package; archrules keeps the
+    name as written (``os.path``). Compare external modules by their top-level name."""
+    return module if module.split(".")[0] == TOP else module.split(".")[0]
+
+
+def run_archrules(root: Path, case: Case) -> tuple[list[Violation], Findings]:
+    project = open_project(root / "archrules.toml", cache_dir=None)
+    assert not project.problems, [p.message for p in project.problems]
+    assert project.model is not None
+    violations = [v for v in project.model.violations() if v.rule == "rule"]
+    found = Findings(broken=bool(violations))
+    for v in violations:
+        chain = tuple(normalise(m) for m in v.chain)
+        if len(chain) == 2:
+            found.direct.add((chain[0], chain[1]))
+        else:
+            found.chains.add(chain)
+        a, b = unit(case, chain[0]), unit(case, chain[-1])
+        if a is not None and b is not None:
+            found.pairs.add((a, b))
+    return violations, found
+
+
+def unit(case: Case, module: str) -> str | None:
+    """The layer (full name) or independent module that ``module`` belongs to."""
+    c = case.contract
+    if isinstance(c, Layers):
+        containers = [cn for cn in c.containers if is_within(module, cn)] if c.containers else [""]
+        for container in containers:
+            for level in c.layers:
+                for name in level:
+                    full = f"{container}.{name}" if container else name
+                    if is_within(module, full):
+                        return full
+        return None
+    if isinstance(c, Independence):
+        for m in expand(case, c.modules):
+            if is_within(module, m):
+                return m
+        return None
+    return None
+
+
+def expand(case: Case, exprs: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for e in exprs:
+        if e.endswith(".*"):
+            out.extend(case.tree.children(e[:-2]))
+        else:
+            out.append(e)
+    return out
+
+
+def build_graph(root: Path, case: Case) -> grimp.ImportGraph:
+    """grimp's graph of the case, found through a temporary sys.path entry."""
+    src = str(root / "src")
+    sys.path.insert(0, src)
+    importlib.invalidate_caches()
+    try:
+        return grimp.build_graph(
+            TOP,
+            cache_dir=None,
+            include_external_packages=case.externals,
+            exclude_type_checking_imports=not case.check_type_checking,
+        )
+    finally:
+        sys.path.remove(src)
+        sys.path_importer_cache.pop(src, None)
+
+
+def _session(case: Case) -> dict[str, Any]:
+    return {"root_packages": [TOP], "include_external_packages": str(case.externals)}
+
+
+def _expand_detailed(detailed: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Every chain a DetailedChain stands for: extra heads and tails fan in and out."""
+    links = detailed["chain"]
+    heads = [links[0]["importer"], *(x["importer"] for x in detailed["extra_firsts"])]
+    tails = [links[-1]["imported"], *(x["imported"] for x in detailed["extra_lasts"])]
+    middle = [x["imported"] for x in links[:-1]]
+    return [(h, *middle, t) for h in heads for t in tails]
+
+
+def _add_chain(found: Findings, chain: Sequence[str]) -> None:
+    chain = tuple(normalise(m) for m in chain)
+    if len(chain) == 2:
+        found.direct.add((chain[0], chain[1]))
+    else:
+        found.chains.add(chain)
+
+
+def run_importlinter(graph: grimp.ImportGraph, case: Case) -> Findings:
+    c = case.contract
+    if isinstance(c, Layers) and c.closed:
+        return _run_grimp_closed_layers(graph, c)
+    if isinstance(c, Layers):
+        # every layer optional in containers: archrules only asks that a layer exist somewhere
+        fmt = "({})" if c.containers else "{}"
+        options: dict[str, Any] = {
+            "layers": [" | ".join(fmt.format(n) for n in level) for level in c.layers]
+        }
+        if c.containers:
+            options["containers"] = list(c.containers)
+        check = LayersContract("oracle", _session(case), options).check(graph, verbose=False)
+        found = Findings(broken=not check.kept)
+        for dep in check.metadata["invalid_dependencies"]:
+            found.pairs.add((dep["importer"], dep["imported"]))
+            for route in dep["routes"]:
+                for chain in _expand_detailed(route):
+                    _add_chain(found, chain)
+        return found
+    if isinstance(c, Independence):
+        options = {"modules": list(c.modules)}
+        check = IndependenceContract("oracle", _session(case), options).check(graph, verbose=False)
+        found = Findings(broken=not check.kept)
+        for dep in check.metadata["invalid_chains"]:
+            found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
+            for route in dep["chains"]:
+                for chain in _expand_detailed(route):
+                    _add_chain(found, chain)
+        return found
+    options = {
+        "source_modules": list(c.sources),
+        "forbidden_modules": list(c.targets),
+        "allow_indirect_imports": str(not c.indirect),
+    }
+    check = ForbiddenContract("oracle", _session(case), options).check(graph, verbose=False)
+    found = Findings(broken=not check.kept)
+    for dep in check.metadata["invalid_chains"]:
+        found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
+        for links in dep["chains"]:
+            _add_chain(found, [links[0]["importer"], *(x["imported"] for x in links)])
+    return found
+
+
+def _run_grimp_closed_layers(graph: grimp.ImportGraph, c: Layers) -> Findings:
+    """import-linter 2.16 has no option for closed layers; grimp, underneath, does. archrules'
+    ``closed = true`` closes every layer."""
+    levels = [grimp.Layer(*level, independent=True, closed=True) for level in c.layers]
+    deps = graph.find_illegal_dependencies_for_layers(levels, containers=set(c.containers))
+    found = Findings(broken=bool(deps))
+    for dep in deps:
+        found.pairs.add((dep.importer, dep.imported))
+        for route in dep.routes:
+            for h in route.heads:
+                for t in route.tails:
+                    _add_chain(found, (h, *route.middle, t))
+    return found

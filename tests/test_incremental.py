@@ -1,0 +1,146 @@
+"""The model's central invariant: after any sequence of edits, creations and deletions of
+files, the incrementally updated model reports exactly what a fresh full check of the same
+files reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archrules.core.model import ProjectModel
+from archrules.core.types import Violation
+from conftest import memory_model
+
+ROOT = Path("/virtual")
+
+CONFIG = """
+[project]
+roots = ["src"]
+
+[[layers]]
+name = "layers"
+layers = [["app.a", "app.b"], "app.c", "app.d"]
+
+[[forbidden]]
+name = "no-a-from-c"
+from = ["app.c"]
+to = ["app.a", "sqlite3"]
+
+[[independent]]
+name = "ab"
+modules = ["app.a", "app.b"]
+
+[[acyclic]]
+name = "cycles"
+modules = ["app.*"]
+
+[[interface]]
+name = "b-api"
+module = "app.b"
+expose = ["app.b"]
+
+[[external]]
+name = "ext"
+in = ["app.d"]
+allow = ["attrs"]
+"""
+
+PATHS = [
+    "src/app/__init__.py",
+    "src/app/a/__init__.py",
+    "src/app/a/x.py",
+    "src/app/a/y.py",
+    "src/app/b/__init__.py",
+    "src/app/b/z.py",
+    "src/app/c/w.py",  # app.c is a namespace package
+    "src/app/c/deep/v.py",
+    "src/app/d.py",
+    "src/app/e.py",  # in no layer: chains pass through it
+]
+
+LINES = [
+    "import app.a.x",
+    "from app.a import y",
+    "from app.b import z",
+    "from app.b import thing",
+    "import app.c.w",
+    "from app.c.deep import v",
+    "from app import d",
+    "from app import e",
+    "import app.e",
+    "from . import x",
+    "from .. import d",
+    "from ..c import w",
+    "import sqlite3",
+    "import requests",
+    "import attrs",
+    "def f(:",  # a syntax error: facts come from the recovering parser
+    "import importlib; importlib.import_module('app.a.x')",
+    "# archrules: allow[layers] ADR-0001",
+    "# archrules: allow[cycles, ab]",
+]
+
+lines = st.lists(st.sampled_from(LINES), max_size=6)
+texts = lines.map(
+    lambda ls: "".join(
+        line + ("  # archrules: allow[layers]\n" if i == 2 else "\n") for i, line in enumerate(ls)
+    )
+)
+operation = st.one_of(
+    st.tuples(st.just("set"), st.sampled_from(PATHS), texts),
+    st.tuples(st.just("remove"), st.sampled_from(PATHS), st.just("")),
+    st.tuples(st.just("query"), st.just(""), st.just("")),
+)
+
+
+def observable(model: ProjectModel) -> tuple[list[tuple[object, ...]], list[object]]:
+    def row(v: Violation) -> tuple[object, ...]:
+        return (v, v.related)
+
+    return [row(v) for v in model.violations()], model.config_problems()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    initial=st.dictionaries(st.sampled_from(PATHS), texts, max_size=len(PATHS)),
+    operations=st.lists(operation, max_size=25),
+)
+def test_incremental_equals_fresh(
+    initial: dict[str, str], operations: list[tuple[str, str, str]]
+) -> None:
+    files = {**{"src/app/__init__.py": ""}, **initial}
+    model = memory_model(CONFIG, files, ROOT)
+    model.violations()
+    for op, rel, text in operations:
+        if op == "set":
+            model.set_text(ROOT / rel, text)
+            files[rel] = text
+        elif op == "remove":
+            model.remove(ROOT / rel)
+            files.pop(rel, None)
+        else:
+            model.violations()
+    fresh = memory_model(CONFIG, files, ROOT)
+    assert observable(model) == observable(fresh)
+
+
+def test_edit_that_keeps_imports_reuses_graph_results() -> None:
+    """Typing inside a function body changes no edge: graph-wide results are reused."""
+    model = memory_model(
+        CONFIG,
+        {"src/app/__init__.py": "", "src/app/d.py": "import app.e\n", "src/app/e.py": "import app.a.x\n"},
+        ROOT,
+    )
+    model.set_text(ROOT / "src/app/a/x.py", "")
+    before = model.violations()
+    graph_results = model._global
+    model.set_text(ROOT / "src/app/d.py", "import app.e\n\n\ndef f():\n    return 1\n")
+    assert model.violations() == before
+    assert model._global is graph_results
+    assert any(v.chain == ("app.d", "app.e", "app.a.x") for v in before)
+    model.set_text(ROOT / "src/app/e.py", "")
+    after = model.violations()
+    assert model._global is not graph_results
+    assert not any(v.chain == ("app.d", "app.e", "app.a.x") for v in after)
