@@ -40,7 +40,9 @@ def summary(violations: list[Violation]) -> list[tuple[str, str | None, str | No
     return [(v.rule, v.importer, v.imported, v.range.line + 1) for v in violations]
 
 
-def memory_model(config_text: str, files: dict[str, str], root: Path = Path("/virtual")) -> ProjectModel:
+def memory_model(
+    config_text: str, files: dict[str, str], root: Path = Path("/virtual")
+) -> ProjectModel:
     """A model of in-memory files (nothing touches the disk)."""
     result = load_config(root / "archrules.toml", textwrap.dedent(config_text))
     assert result.config is not None, result.problems

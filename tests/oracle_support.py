@@ -121,7 +121,10 @@ class Case:
 
     def describe(self) -> str:
         """A readable dump, for failure messages."""
-        out = [f"contract: {self.contract}", f"type-checking imports checked: {self.check_type_checking}"]
+        out = [
+            f"contract: {self.contract}",
+            f"type-checking imports checked: {self.check_type_checking}",
+        ]
         for path, text in sorted(self.sources().items()):
             out.append(f"--- {path}")
             out.extend(f"    {line}" for line in text.splitlines())
@@ -189,7 +192,9 @@ def trees(draw: st.DrawFn, containers: bool = False) -> Tree:
             deep = draw(st.integers(0, 5)) == 0
             add(mk, deep)
             if deep:
-                for j in draw(st.lists(st.sampled_from(LEVEL3), min_size=1, max_size=2, unique=True)):
+                for j in draw(
+                    st.lists(st.sampled_from(LEVEL3), min_size=1, max_size=2, unique=True)
+                ):
                     add(f"{mk}.{j}", False)
     assume(len(modules) >= 4)
     return Tree(tuple(modules), frozenset(packages))
@@ -269,7 +274,9 @@ def layers_contracts(draw: st.DrawFn, tree: Tree, containers: bool) -> Layers:
     indirect = draw(st.integers(0, 5)) > 0
     if containers:
         cs = tuple(m for m in tree.modules if m.count(".") == 1 and m.split(".")[1].startswith("c"))
-        names = sorted({m.split(".")[2] for m in tree.modules if m.count(".") == 2 and parent(m) in cs})
+        names = sorted(
+            {m.split(".")[2] for m in tree.modules if m.count(".") == 2 and parent(m) in cs}
+        )
         assume(len(names) >= 2)
         chosen = draw(st.permutations(names))[: draw(st.integers(2, len(names)))]
         return Layers(_levels(draw, chosen), cs, closed, indirect)
@@ -315,7 +322,8 @@ def cases(draw: st.DrawFn, kind: str) -> Case:
     named = contract_modules(contract)
     focus = [m for m in tree.modules if any(is_within(m, n) or n.endswith(".*") for n in named)]
     externals = isinstance(contract, Forbidden)
-    stmts = draw(st.lists(statements(tree, focus, externals), max_size=20))
+    n = draw(st.integers(0, 20))
+    stmts = draw(st.lists(statements(tree, focus, externals), min_size=n, max_size=n))
     return Case(tree, tuple(stmts), contract, draw(st.booleans()))
 
 
@@ -360,7 +368,9 @@ def archrules_config(case: Case) -> str:
     mode = "check" if case.check_type_checking else "ignore"
     head = f'[project]\nroots = ["src"]\ntype-checking-imports = "{mode}"\n\n'
     if isinstance(c, Layers):
-        layers = ", ".join(_toml_list(level) if len(level) > 1 else f'"{level[0]}"' for level in c.layers)
+        layers = ", ".join(
+            _toml_list(level) if len(level) > 1 else f'"{level[0]}"' for level in c.layers
+        )
         return head + (
             f'[[layers]]\nname = "rule"\nlayers = [{layers}]\n'
             f"containers = {_toml_list(c.containers)}\n"
@@ -380,7 +390,7 @@ def archrules_config(case: Case) -> str:
 def normalise(module: str) -> str:
     """grimp squashes an external module to its top-level package; archrules keeps the
     name as written (``os.path``). Compare external modules by their top-level name."""
-    return module if module.split(".")[0] == TOP else module.split(".")[0]
+    return module if module.split(".", maxsplit=1)[0] == TOP else module.split(".", maxsplit=1)[0]
 
 
 def run_archrules(root: Path, case: Case) -> tuple[list[Violation], Findings]:

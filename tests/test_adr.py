@@ -7,6 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archrules.core.adr import (
     ADR_DIRECTORY_CANDIDATES,
     Adr,
@@ -22,8 +25,6 @@ from archrules.core.adr import (
     slugify,
 )
 from archrules.core.types import parse_adr_id
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 # --- Realistic files, one per format -------------------------------------------------------
 

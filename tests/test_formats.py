@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from archrules import __version__
 from archrules.cli.formats import FORMATS, Report, RuleInfo, display_path, render
 from archrules.core.types import Range, Related, Violation

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from archrules.core.ignore import IgnoreRules, IgnoreStack, compile_pattern
 
 BASE = Path("/project")

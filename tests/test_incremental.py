@@ -130,7 +130,11 @@ def test_edit_that_keeps_imports_reuses_graph_results() -> None:
     """Typing inside a function body changes no edge: graph-wide results are reused."""
     model = memory_model(
         CONFIG,
-        {"src/app/__init__.py": "", "src/app/d.py": "import app.e\n", "src/app/e.py": "import app.a.x\n"},
+        {
+            "src/app/__init__.py": "",
+            "src/app/d.py": "import app.e\n",
+            "src/app/e.py": "import app.a.x\n",
+        },
         ROOT,
     )
     model.set_text(ROOT / "src/app/a/x.py", "")

@@ -36,7 +36,9 @@ layers = [["shop.web", "shop.cli"], "shop.services", "shop.domain"]
 """
 
 
-def check(make: Make, config: str, files: dict[str, str]) -> list[tuple[str, str | None, str | None, int]]:
+def check(
+    make: Make, config: str, files: dict[str, str]
+) -> list[tuple[str, str | None, str | None, int]]:
     project = make(config, {**SHOP, **files}, adrs=ADR1)
     assert not project.problems, project.problems
     assert project.model is not None
@@ -82,7 +84,12 @@ def test_layers_indirect_chain_reported_on_first_hop(project: Make) -> None:
     p = project(layers(), {**SHOP, **files})
     assert p.model is not None
     (v,) = p.model.violations()
-    assert (v.rule, v.importer, v.imported, v.range.line) == ("clean", "shop.domain.order", "shop.utils", 0)
+    assert (v.rule, v.importer, v.imported, v.range.line) == (
+        "clean",
+        "shop.domain.order",
+        "shop.utils",
+        0,
+    )
     assert v.chain == ("shop.domain.order", "shop.utils", "shop.services.pricing")
     assert [r.message for r in v.related] == [
         "shop.domain.order imports shop.utils",
@@ -138,15 +145,20 @@ layers = ["api", "core"]
     files = {
         "src/shop/orders/__init__.py": "",
         "src/shop/orders/api.py": "",
-        "src/shop/orders/core.py": "from shop.orders import api\nfrom shop.billing import api as b\n",
+        "src/shop/orders/core.py": (
+            "from shop.orders import api\nfrom shop.billing import api as b\n"
+        ),
         "src/shop/billing/__init__.py": "",
         "src/shop/billing/api.py": "",
         "src/shop/billing/core.py": "from . import api\n",
     }
-    assert check(project, config, files) == [
-        ("inner", "shop.orders.core", "shop.orders.api", 1),
-        ("inner", "shop.billing.core", "shop.billing.api", 1),
-    ][::-1]
+    assert (
+        check(project, config, files)
+        == [
+            ("inner", "shop.orders.core", "shop.orders.api", 1),
+            ("inner", "shop.billing.core", "shop.billing.api", 1),
+        ][::-1]
+    )
 
 
 def test_relative_imports_resolve(project: Make) -> None:
@@ -166,7 +178,9 @@ def test_type_checking_imports_ignored_or_checked(project: Make) -> None:
         )
     }
     assert check(project, layers(), files) == []
-    checked = layers().replace('roots = ["src"]', 'roots = ["src"]\ntype-checking-imports = "check"')
+    checked = layers().replace(
+        'roots = ["src"]', 'roots = ["src"]\ntype-checking-imports = "check"'
+    )
     assert check(project, checked, files) == [("clean", "shop.domain.order", "shop.web.forms", 3)]
 
 
@@ -201,7 +215,8 @@ to = ["shop.services", "sqlite3", "sqlalchemy"]
 def test_forbidden_internal_and_external(project: Make) -> None:
     files = {
         "src/shop/domain/order.py": (
-            "import sqlite3\nfrom sqlalchemy.orm import Session\nimport shop.services.pricing\nimport json\n"
+            "import sqlite3\nfrom sqlalchemy.orm import Session\n"
+            "import shop.services.pricing\nimport json\n"
         )
     }
     p = project(FORBIDDEN.format(extra=""), {**SHOP, **files}, adrs=ADR1)
@@ -348,7 +363,15 @@ allow = ["attrs"]
 def test_external(project: Make) -> None:
     files = {
         "src/shop/domain/order.py": (
-            "import attrs\nimport json\nimport requests.adapters\nfrom shop.services import pricing\n"
+            "import attrs\nimport json\nimport requests.adapters\n"
+            "from shop.services import pricing\n"
         ),
     }
-    assert check(project, EXTERNAL, files) == [("deps", "shop.domain.order", "requests.adapters", 3)]
+    assert check(project, EXTERNAL, files) == [
+        ("deps", "shop.domain.order", "requests.adapters", 3)
+    ]
+
+
+def test_from_import_of_several_names_is_one_import(project: Make) -> None:
+    files = {"src/shop/domain/order.py": "from shop.web.forms import OrderForm, Field, Other\n"}
+    assert check(project, layers(), files) == [("clean", "shop.domain.order", "shop.web.forms", 1)]

@@ -16,7 +16,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -66,6 +66,7 @@ class Report:
     baselined: int  # violations hidden by the baseline
     stale_baseline: Sequence[str]  # baseline entries that match nothing any more
     rules: Mapping[str, RuleInfo]  # by rule name (includes built-in rules)
+    adr_titles: Mapping[int, str] = field(default_factory=dict)  # every known ADR, by number
 
 
 def render(fmt: str, report: Report) -> str:
@@ -101,9 +102,12 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def _adr_title(report: Report, violation: Violation) -> str | None:
-    """The title of the ADR the violation cites, from the rule that cites the same ADR."""
+    """The title of the ADR the violation cites: from the project's ADRs, else from a
+    rule that cites the same ADR."""
     if violation.adr is None:
         return None
+    if violation.adr in report.adr_titles:
+        return report.adr_titles[violation.adr]
     own = report.rules.get(violation.rule)
     candidates = [own] if own is not None else []
     candidates.extend(report.rules.values())

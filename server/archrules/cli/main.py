@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     _config_option(check)
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
     _baseline_options(check)
     check.add_argument(
         "--select",
@@ -69,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         description=f"Write the violations that exist now to {BASELINE_NAME} (next to the "
         "config, or --baseline FILE) so that check fails only on new ones.",
     )
-    baseline.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    baseline.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"
+    )
     _config_option(baseline)
     baseline.add_argument("--baseline", type=Path, metavar="FILE", help="the file to write")
     baseline.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
@@ -165,7 +169,10 @@ def _print_problems(problems: Sequence[ConfigProblem]) -> None:
     cwd = Path.cwd()
     for problem in problems:
         line, col = problem.range.line + 1, problem.range.col + 1
-        print(f"{_rel(problem.path, cwd)}:{line}:{col}: config error: {problem.message}", file=sys.stderr)
+        print(
+            f"{_rel(problem.path, cwd)}:{line}:{col}: config error: {problem.message}",
+            file=sys.stderr,
+        )
 
 
 def _rel(path: Path, cwd: Path) -> str:
@@ -225,22 +232,23 @@ def _check(args: argparse.Namespace) -> int:
     stale: list[str] = []
     files = 0
     rules: dict[str, RuleInfo] = {}
-    for project, found in opened:
+    adr_titles: dict[int, str] = {}
+    for project, all_found in opened:
         assert project.config is not None and project.model is not None
-        if select:
-            found = [v for v in found if v.rule in select]
+        found = [v for v in all_found if v.rule in select] if select else all_found
         baseline_path = args.baseline or project.config.root_dir / BASELINE_NAME
         if not args.no_baseline and baseline_path.is_file():
             try:
                 result = apply_baseline(found, load_baseline(baseline_path))
             except BaselineError as error:
                 raise UsageError(str(error)) from error
-            found = result.reported
+            found = list(result.reported)
             baselined += result.baselined
             stale.extend(result.stale)
         reported.extend(found)
         files += project.model.file_count
         rules.update(_rule_infos(project))
+        adr_titles.update({n: adr.title for n, adr in project.model.adrs.adrs.items()})
     report = Report(
         cwd=Path.cwd(),
         violations=reported,
@@ -248,6 +256,7 @@ def _check(args: argparse.Namespace) -> int:
         baselined=baselined,
         stale_baseline=stale,
         rules=rules,
+        adr_titles=adr_titles,
     )
     sys.stdout.write(render(args.format, report))
     if args.exit_zero:
@@ -289,7 +298,10 @@ def _baseline(args: argparse.Namespace) -> int:
         assert project.config is not None
         target = args.baseline or project.config.root_dir / BASELINE_NAME
         count = write_baseline(target, found)
-        print(f"archrules: wrote {len(found)} violations ({count} entries) to {_rel(target, Path.cwd())}")
+        print(
+            f"archrules: wrote {len(found)} violations ({count} entries) "
+            f"to {_rel(target, Path.cwd())}"
+        )
     return EXIT_OK
 
 
@@ -328,5 +340,8 @@ def _adr_list(args: argparse.Namespace) -> int:
         adr = adrs.adrs[number]
         print(f"{format_adr_id(number)}  {describe_status(adr):<28}  {adr.title}")
     for problem in adrs.problems:
-        print(f"archrules: warning: {problem.path}:{problem.line + 1}: {problem.message}", file=sys.stderr)
+        print(
+            f"archrules: warning: {problem.path}:{problem.line + 1}: {problem.message}",
+            file=sys.stderr,
+        )
     return EXIT_OK

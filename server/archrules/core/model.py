@@ -59,7 +59,8 @@ BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
     EXCEPTION_ADR: (
         "exception",
         "error",
-        "An inline exception must cite an existing ADR; with require-for-exceptions, an accepted one.",
+        "An inline exception must cite an existing ADR; with require-for-exceptions, "
+        "an accepted one.",
     ),
     ADR_STATUS: ("adr", "warning", "A rule cites an ADR that is no longer in force."),
     SYNTAX_ERROR: (
@@ -210,7 +211,10 @@ class ProjectModel:
         ]
 
     def _resolve(self, path: Path, source: _Source) -> Iterable[Edge]:
+        """The file's imports as graph edges. ``from a import X, Y`` with X and Y names
+        (not submodules) is one import of ``a``: one edge, not one per name."""
         check_type_checking = self.config.type_checking_imports == "check"
+        seen: set[tuple[str, Range]] = set()
         for fact in source.facts.imports:
             if fact.type_checking and not check_type_checking:
                 continue
@@ -234,8 +238,9 @@ class ProjectModel:
                     imported, range_ = candidate, fact.name_range
                 else:
                     imported = self._nearest_known(target)
-            if imported == source.module:
+            if imported == source.module or (imported, range_) in seen:
                 continue
+            seen.add((imported, range_))
             yield Edge(source.module, imported, path, range_, fact.stmt_line, category)
 
     def _nearest_known(self, module: str) -> str:
@@ -292,10 +297,7 @@ class ProjectModel:
             by_path.setdefault(violation.path, []).append(violation)
         result: list[Violation] = []
         for path, found in by_path.items():
-            source = self._sources.get(path)
-            if source is None:  # pragma: no cover - graph results only name known files
-                continue
-            result.extend(self._apply_exceptions(path, source, found))
+            result.extend(self._apply_exceptions(path, self._sources[path], found))
         for path, message in self._unreadable.items():
             result.append(
                 self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
@@ -351,7 +353,7 @@ class ProjectModel:
                 kept.append(violation)
         for i, comment in enumerate(comments):
             kept.extend(self._exception_problems(path, source, comment))
-            for rule, rule_range in zip(comment.rules, comment.rule_ranges):
+            for rule, rule_range in zip(comment.rules, comment.rule_ranges, strict=False):
                 if (i, rule) in used:
                     continue
                 known = self.config.rule(rule) is not None or rule in BUILTIN_RULES
@@ -458,7 +460,8 @@ class ProjectModel:
                     ConfigProblem(
                         config.path,
                         rule.adr_range or rule.range,
-                        f"rule {rule.name}: {format_adr_id(rule.adr)} matches no ADR file in {where}",
+                        f"rule {rule.name}: {format_adr_id(rule.adr)} "
+                        f"matches no ADR file in {where}",
                     )
                 )
             for expr in self._unmatched_expressions(rule):

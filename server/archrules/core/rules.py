@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -182,7 +183,7 @@ class _ChainChecker(Checker):
         chain = (importer, *path)
         related = tuple(
             Related(e.path, e.range, f"{a} imports {b}")
-            for a, b in zip(chain, chain[1:])
+            for a, b in pairwise(chain)
             for e in graph.edges_between(a, b)[:1]
         )
         message = self.describe_chain(importer, chain[-1], list(chain))
@@ -205,7 +206,7 @@ class _Position:
 
 class LayersChecker(_ChainChecker):
     def __init__(self, rule: LayersRule) -> None:
-        self.rule = rule
+        self.rule = self._rule = rule
         self.indirect = rule.indirect
         self.ignore = rule.ignore
         self._positions: list[_Position] = []
@@ -257,7 +258,7 @@ class LayersChecker(_ChainChecker):
             return None
         if a.layer > b.layer:
             return "a lower layer may not import a higher one"
-        if self.rule.closed and b.layer > a.layer + 1:
+        if self._rule.closed and b.layer > a.layer + 1:
             return "layers are closed: a layer may import only the layer directly below it"
         return None
 
@@ -392,7 +393,7 @@ class IndependentChecker(_ChainChecker):
 
 class AcyclicChecker(Checker):
     def __init__(self, rule: AcyclicRule) -> None:
-        self.rule = rule
+        self.rule = self._rule = rule
         self._exprs = [(expr, i) for i, expr in enumerate(rule.modules)]
 
     def _node(self, module: str) -> tuple[str, bool]:
@@ -416,16 +417,16 @@ class AcyclicChecker(Checker):
                     target = node_of.get(nxt)
                     if target is None or target[0] == node:
                         continue
-                    if _ignored(self.rule.ignore, module, nxt):
+                    if _ignored(self._rule.ignore, module, nxt):
                         continue
                     out.add(target[0])
             return sorted(out)
 
         succ_cache = {node: node_succ(node) for node in sorted(members)}
         component_of: dict[str, int] = {}
-        for i, comp in enumerate(strongly_connected(sorted(members), succ_cache.__getitem__)):
-            if len(comp) > 1:
-                for node in comp:
+        for i, nodes in enumerate(strongly_connected(sorted(members), succ_cache.__getitem__)):
+            if len(nodes) > 1:
+                for node in nodes:
                     component_of[node] = i
         found: list[Violation] = []
         matched = {node for node, is_matched in node_of.values() if is_matched}
@@ -438,18 +439,18 @@ class AcyclicChecker(Checker):
                     target = node_of.get(nxt)
                     if target is None or target[0] == node or component_of.get(target[0]) != comp:
                         continue
-                    if _ignored(self.rule.ignore, module, nxt):
+                    if _ignored(self._rule.ignore, module, nxt):
                         continue
                     back = shortest_path(
                         target[0],
                         succ_cache.__getitem__,
-                        lambda n: component_of.get(n) == comp,
-                        lambda n: n == node,
+                        lambda n, comp=comp: component_of.get(n) == comp,  # type: ignore[misc]
+                        lambda n, node=node: n == node,  # type: ignore[misc]
                     )
                     cycle = (node, *(back or [target[0], node]))
                     related = tuple(
                         Related(edge.path, edge.range, f"{a} imports {b}")
-                        for a, b in zip(cycle, cycle[1:])
+                        for a, b in pairwise(cycle)
                         for edge in self._edges_between_nodes(graph, members, node_of, a, b)[:1]
                     )
                     for edge in graph.edges_between(module, nxt)[:1]:
@@ -486,13 +487,12 @@ def expose_matches(expr: ModuleExpr, module: str) -> bool:
     parts = module.split(".")
     if len(parts) != len(expr.parts):
         return False
-    return all(p == "*" or p == q for p, q in zip(expr.parts, parts))
+    return all(p in ("*", q) for p, q in zip(expr.parts, parts, strict=True))
 
 
 class InterfaceChecker(Checker):
     def __init__(self, rule: InterfaceRule) -> None:
-        self.rule = rule
-        self._rule = rule
+        self.rule = self._rule = rule
 
     def check_import(self, edge: Edge) -> Violation | None:
         rule = self._rule
@@ -518,8 +518,7 @@ class InterfaceChecker(Checker):
 
 class ExternalChecker(Checker):
     def __init__(self, rule: ExternalRule) -> None:
-        self.rule = rule
-        self._rule = rule
+        self.rule = self._rule = rule
         self._allow = frozenset(rule.allow)
 
     def check_import(self, edge: Edge) -> Violation | None:

@@ -169,9 +169,7 @@ class _Scanner:
             # the rest of the line is a comment (or, in invalid text, skipped)
             self._skip(_SPACE)
             newline = self.text.find("\n", self.pos)
-            self.pos = self.n if newline < 0 else newline + 1
-            if self.pos <= start:  # pragma: no cover - defensive: always progress
-                self.pos = start + 1
+            self.pos = self.n if newline < 0 else newline + 1  # always past `start`
 
     # --- recording ---------------------------------------------------------------------
 
