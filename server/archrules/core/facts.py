@@ -582,9 +582,15 @@ def _leaves(node: _PNode) -> list[_PNode]:
     return out
 
 
+def _unparenthesised(node: _PNode) -> _PNode:
+    """``((x))`` -> ``x``, as ``ast`` sees it."""
+    while node.type == "atom" and len(node.children) == 3 and _is_op(node.children[0], "("):
+        node = node.children[1]
+    return node
+
+
 def _parso_guard(test: _PNode) -> str | None:
-    while test.type == "atom" and len(test.children) == 3 and _is_op(test.children[0], "("):
-        test = test.children[1]
+    test = _unparenthesised(test)
     if test.type == "name":
         return _norm(test.value)
     if test.type in ("atom_expr", "power") and len(test.children) == 2:
@@ -735,7 +741,7 @@ class _ParsoReader:
 
     def call(self, children: list[_PNode], guards: tuple[str, ...]) -> None:
         i = 1 if _is_kw(children[0], "await") else 0
-        head = children[i]
+        head = _unparenthesised(children[i])
         if head.type != "name" or len(children) < i + 2:
             return
         first = children[i + 1]
@@ -755,6 +761,7 @@ class _ParsoReader:
         arg = call.children[1]
         if arg.type == "arglist":
             arg = arg.children[0]
+        arg = _unparenthesised(arg)
         if arg.type == "strings":
             if any(c.type != "string" for c in arg.children):
                 return

@@ -177,46 +177,74 @@ def _is_double_star(segment: list[str]) -> bool:
     return len(segment) >= 2 and all(token == _STAR for token in segment)
 
 
-def _translate_segment(segment: list[str]) -> str:
-    out: list[str] = []
-    previous_star = False
+class _Names:
+    """Names for the capturing groups of one pattern's atomic steps (renumbered when the
+    patterns of a file are joined)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def atomic(self, regex: str) -> str:
+        """``regex`` matched once, at its first success, never backtracked into.
+
+        ``(?=(?P<n>X))(?P=n)``: the lookahead finds the first way ``X`` matches, the
+        backreference consumes exactly that text. Python 3.10 has no atomic groups.
+        """
+        name = f"{_GROUP}{self.count}"
+        self.count += 1
+        return f"(?=(?P<{name}>{regex}))(?P={name})"
+
+
+_GROUP = "_g"
+
+
+def _translate_segment(segment: list[str], names: _Names) -> str:
+    """One path segment. ``*`` stops at ``/``; between two stars, the text in between is
+    matched at its leftmost place, atomically: a later place could only leave less to the
+    rest, which starts with a star. Only the last star backtracks, over one segment."""
+    chunks: list[str] = [""]
     for token in segment:
         if token == _STAR:
-            if not previous_star:  # '**' inside a name acts like '*'
-                out.append("[^/]*")
-            previous_star = True
-            continue
-        previous_star = False
-        out.append("[^/]" if token == _QMARK else token)
+            if chunks[-1] or len(chunks) == 1:
+                chunks.append("")
+            continue  # runs of stars inside a name act like one '*'
+        chunks[-1] += "[^/]" if token == _QMARK else token
+    out = [chunks[0]]
+    for middle in chunks[1:-1]:
+        out.append(names.atomic(f"[^/]*?{middle}"))
+    if len(chunks) > 1:
+        out.append(f"[^/]*{chunks[-1]}")
     return "".join(out)
 
 
 def _translate(body: str, anchored: bool) -> str:
-    raw = _segments(body)
-    segments: list[list[str] | None] = []  # None: a '**' segment
-    for segment in raw:
+    """The regex for a pattern body, matched with ``fullmatch`` on a relative path.
+
+    No nested quantifiers, and no two unbounded repetitions that can backtrack against
+    each other: the work per path is at most quadratic in its length, whatever the pattern.
+    """
+    names = _Names()
+    groups: list[list[str]] = [[]]  # runs of segments separated by '**' segments
+    for segment in _segments(body):
         if _is_double_star(segment):
-            if segments and segments[-1] is None:
-                continue  # 'a/**/**/b' is 'a/**/b'
-            segments.append(None)
+            groups.append([])
         else:
-            segments.append(segment)
-    count = len(segments)
-    if count == 1 and segments[0] is None:
-        return ".*"
-    out: list[str] = [] if anchored else ["(?:.*/)?"]
-    for index, seg in enumerate(segments):
-        if seg is None:
-            if index == 0:
-                out.append("(?:.*/)?")
-            elif index == count - 1:
-                out.append("/.*")
-            else:
-                out.append("/(?:.*/)?")
-            continue
-        if index > 0 and segments[index - 1] is not None:
-            out.append("/")
-        out.append(_translate_segment(seg))
+            groups[-1].append(_translate_segment(segment, names))
+    if len(groups) == 1:
+        single = "/".join(groups[0])
+        return single if anchored else f"(?:.*/)?{single}"
+    first, *middle, last = groups
+    middle = [run for run in middle if run]  # 'a/**/**/b' is 'a/**/b'
+    out = ["/".join(first) + "/" if first else ""]
+    # each middle run: after zero or more directories, at its first place (the rest
+    # starts with '**', which absorbs whatever a later place would have skipped)
+    out.extend(names.atomic(f"(?:|.*?/){'/'.join(run)}/") for run in middle)
+    if last:
+        out.append(f"(?:.*/)?{'/'.join(last)}")
+    elif first or middle:
+        out.append(".+")  # trailing '/**': something inside
+    else:
+        out.append(".*")  # '**' alone
     return "".join(out)
 
 
@@ -245,6 +273,14 @@ def compile_pattern(text: str, line: int = 0) -> IgnorePattern | None:
     return IgnorePattern(text.rstrip("\r\n"), line, negated, dir_only, anchored, regex)
 
 
+def _renamed(regex: str, index: int) -> str:
+    """Make a pattern's group names unique in the alternation (escaped literal text never
+    contains ``(?P``: ``re.escape`` escapes ``(`` and ``?``)."""
+    return regex.replace(f"(?P<{_GROUP}", f"(?P<{_GROUP}{index}_").replace(
+        f"(?P={_GROUP}", f"(?P={_GROUP}{index}_"
+    )
+
+
 class _Matcher:
     """Every pattern of one source joined into one alternation, last pattern first."""
 
@@ -252,11 +288,10 @@ class _Matcher:
 
     def __init__(self, patterns: Sequence[IgnorePattern]) -> None:
         self._order = tuple(reversed(patterns))
-        self._regex = (
-            re.compile("|".join(f"({p.regex})" for p in self._order), re.DOTALL)
-            if patterns
-            else None
-        )
+        alternatives = [
+            f"(?P<p{index}>{_renamed(p.regex, index)})" for index, p in enumerate(self._order)
+        ]
+        self._regex = re.compile("|".join(alternatives), re.DOTALL) if patterns else None
 
     def last_match(self, rel: str) -> IgnorePattern | None:
         if self._regex is None:
@@ -264,9 +299,9 @@ class _Matcher:
         match = self._regex.fullmatch(rel)
         if match is None:
             return None
-        index = match.lastindex
-        assert index is not None  # every alternative is one capturing group
-        return self._order[index - 1]
+        name = match.lastgroup  # the alternative's group closes after its inner groups
+        assert name is not None and name.startswith("p")
+        return self._order[int(name[1:])]
 
 
 def _abs(path: Path | str) -> str:

@@ -131,8 +131,9 @@ class ProjectModel:
         return True
 
     def set_unreadable(self, path: Path, message: str) -> None:
-        self.remove(path)
-        self._unreadable[path] = message
+        """The file exists (its module does) but its text could not be read."""
+        if self.set_facts(path, FileFacts()):
+            self._unreadable[path] = message
 
     def remove(self, path: Path) -> None:
         self._unreadable.pop(path, None)
@@ -150,7 +151,7 @@ class ProjectModel:
 
     @property
     def file_count(self) -> int:
-        return len(self._sources) + len(self._unreadable)
+        return len(self._sources)
 
     # --- refresh -------------------------------------------------------------------
 
