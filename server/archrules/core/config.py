@@ -19,7 +19,7 @@ from typing import Any, Literal, NamedTuple
 
 from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
 from archrules.core.tomlpos import KeyPath, TomlPositions
-from archrules.core.types import SEVERITIES, Kind, Range, Severity, parse_adr_id
+from archrules.core.types import RULE_KINDS, SEVERITIES, Kind, Range, Severity, parse_adr_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -275,18 +275,6 @@ def _declares_archrules(pyproject: Path) -> bool:
 
 PYPROJECT_PREFIX: KeyPath = ("tool", "archrules")
 
-RULE_KINDS: tuple[str, ...] = (
-    "layers",
-    "forbidden",
-    "independent",
-    "acyclic",
-    "interface",
-    "external",
-    "naming",
-    "size",
-    "calls",
-    "duplicates",
-)
 
 _TOP_KEYS = ("project", "adr", *RULE_KINDS)
 _PROJECT_KEYS = ("roots", "exclude", "type-checking-imports")

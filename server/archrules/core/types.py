@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 Severity = Literal["error", "warning", "info", "hint"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info", "hint")
 
-Kind = Literal[
+RuleKind = Literal[
     "layers",
     "forbidden",
     "independent",
@@ -26,11 +26,10 @@ Kind = Literal[
     "size",
     "calls",
     "duplicates",
-    "exception",
-    "adr",
-    "config",
-    "source",
 ]
+RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
+# what a finding is about: a rule of the config, or one of the built-in checks
+Kind = Literal[RuleKind, "exception", "adr", "config", "source"]
 
 
 @dataclass(frozen=True, order=True)
