@@ -37,7 +37,7 @@ from pathlib import Path
 
 CACHE_DIR = Path(os.environ.get("ARCHRULES_BENCH_CACHE", "~/.cache/archrules-bench")).expanduser()
 DEFAULT_PROJECT = "django==5.0.6"
-STDERR_TAIL = 15  # lines of a failing tool's output to show
+STDERR_TAIL = 10  # lines of a failing tool's output to show
 
 
 # --- the projects ----------------------------------------------------------------------
@@ -148,21 +148,24 @@ def unpack(archive: Path, into: Path) -> Path:
 
 
 def find_package(tree: Path, wanted: str | None) -> Path:
-    """The project's top package: ``wanted`` if given, else the package (directory with an
-    ``__init__.py``, at the top or under ``src/``) holding the most Python files."""
-    candidates: list[Path] = []
-    for base in (tree, tree / "src"):
-        if base.is_dir():
-            candidates.extend(p.parent for p in base.glob("*/__init__.py"))
+    """The project's top package: ``wanted`` if given, else the top-level package (a
+    directory with an ``__init__.py`` whose parent has none, at most three levels down,
+    e.g. ``src/`` or ``lib/``) holding the most Python files."""
+    candidates = [
+        init.parent
+        for pattern in ("*/__init__.py", "*/*/__init__.py", "*/*/*/__init__.py")
+        for init in tree.glob(pattern)
+        if not (init.parent.parent / "__init__.py").exists()
+        and not {"tests", "test", "docs", "examples"} & set(init.relative_to(tree).parts)
+    ]
     if wanted is not None:
         for candidate in candidates:
             if candidate.name == wanted:
                 return candidate
         raise SystemExit(f"no package {wanted!r} in {tree}")
-    candidates = [c for c in candidates if c.name not in {"tests", "test", "docs", "examples"}]
     if not candidates:
         raise SystemExit(f"no Python package found in {tree}")
-    return max(candidates, key=lambda p: sum(1 for _ in p.rglob("*.py")))
+    return max(candidates, key=lambda p: (sum(1 for _ in p.rglob("*.py")), p.name))
 
 
 # --- the contract, written for each tool -----------------------------------------------
@@ -244,7 +247,8 @@ def derive_layers(work: Path, package: str, count: int = 5) -> list[str]:
 
 
 def tail(text: str, lines: int = STDERR_TAIL) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
+    kept = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(f"    {line}" for line in kept[-lines:])
 
 
 def executable(name: str) -> str | None:
@@ -264,11 +268,23 @@ class Run:
     stderr: str
 
 
+# The peak RSS of a child counts the memory of the process it was forked from (Linux
+# charges the pre-exec image to the child), so the tools run under GNU time, a small
+# process, whose %M is the tool's own peak. Without it, wait4's figure has the benchmark's
+# own RSS as a floor.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Run ``cmd``; wall time around spawn-to-exit, and the child's own rusage (wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run ``cmd``: wall time from spawn to exit, CPU from the child's rusage (wait4)."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+    ):
+        argv = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else list(cmd)
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -276,13 +292,13 @@ def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str]) -> Run:
         err.seek(0)
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
+        maxrss_kib = float(usage.ru_maxrss)  # KiB on Linux
+        if GNU_TIME:
+            # "Command exited with non-zero status N" may come first
+            last = (rss.read().strip().splitlines() or [""])[-1]
+            maxrss_kib = float(last) if last.isdigit() else maxrss_kib
     return Run(
-        wall,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss / 1024,  # KiB on Linux
-        proc.returncode,
-        stdout,
-        stderr,
+        wall, usage.ru_utime + usage.ru_stime, maxrss_kib / 1024, proc.returncode, stdout, stderr
     )
 
 
@@ -375,9 +391,9 @@ def measure(found: list[Variant], work: Path, repeat: int) -> None:
             if not variant.ok(run):
                 variant.failure = (
                     f"{variant.label} failed (exit {run.code}): {' '.join(variant.cmd)}\n"
-                    + tail(run.stderr or run.stdout)
+                    + tail(run.stderr if run.stderr.strip() else run.stdout)
                 )
-                print(variant.failure, file=sys.stderr)
+                print(f"  {variant.label} failed: skipped from now on", flush=True)
                 continue
             if round_ > 0:
                 variant.runs.append(run)
@@ -427,8 +443,9 @@ def measure_incremental(work: Path, layers: Sequence[str], edits: int) -> Increm
     project = open_project(work / "archrules.toml", cache_dir=None)
     open_s = time.perf_counter() - start
     model = project.model
-    if model is None:
-        raise RuntimeError(f"open_project failed: {project.problems}")
+    if model is None or project.problems:
+        problem = project.problems[0] if project.problems else None
+        raise RuntimeError(f"open_project: {problem.message if problem else 'no model'}")
     start = time.perf_counter()
     baseline = model.violations()
     first_ms = (time.perf_counter() - start) * 1000
@@ -612,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.profile:
             print("\narchrules check --no-cache under cProfile (in-process), top by cumulative:")
-            print(profile_cold(work, temp / "profile-cache", 25))
+            print(profile_cold(work, temp / "profile-cache", 20))
     finally:
         if args.keep:
             print(f"kept {temp}")

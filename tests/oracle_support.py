@@ -170,6 +170,11 @@ LEVEL2 = ("x", "y", "z", "w")
 LEVEL3 = ("k", "m")
 
 
+def odds(draw: st.DrawFn, k: int, n: int) -> bool:
+    """True with probability k/n (``sampled_from`` draws evenly, ``integers`` favours ends)."""
+    return draw(st.sampled_from(range(n))) < k
+
+
 @st.composite
 def trees(draw: st.DrawFn, containers: bool = False) -> Tree:
     """4-14 modules in up to three levels below TOP. With ``containers``, TOP holds two
@@ -187,7 +192,7 @@ def trees(draw: st.DrawFn, containers: bool = False) -> Tree:
         for c in ("c1", "c2"):
             add(f"{TOP}.{c}", True)
             for n in draw(st.lists(st.sampled_from(LEVEL2), min_size=1, max_size=4, unique=True)):
-                package = draw(st.integers(0, 3)) == 0
+                package = odds(draw, 1, 4)
                 add(f"{TOP}.{c}.{n}", package)
                 if package:
                     add(f"{TOP}.{c}.{n}.k", False)
@@ -198,13 +203,13 @@ def trees(draw: st.DrawFn, containers: bool = False) -> Tree:
 
     for n in draw(st.lists(st.sampled_from(LEVEL1), min_size=2, max_size=4, unique=True)):
         m = f"{TOP}.{n}"
-        package = draw(st.integers(0, 9)) < 7
+        package = odds(draw, 7, 10)
         add(m, package)
         if not package:
             continue
         for k in draw(st.lists(st.sampled_from(LEVEL2), max_size=3, unique=True)):
             mk = f"{m}.{k}"
-            deep = draw(st.integers(0, 5)) == 0
+            deep = odds(draw, 1, 6)
             add(mk, deep)
             if deep:
                 for j in draw(
@@ -229,7 +234,17 @@ def relative_statement(tree: Tree, importer: str, target: str, by_name: bool) ->
     return f"from {dots}{'.'.join(rest[:-1])} import {rest[-1]}"
 
 
-FORMS = ("import", "import-as", "from-parent", "from-name", "multi", "relative", "relative-name")
+FORMS = (
+    "import",
+    "import-as",
+    "from-parent",
+    "from-name",
+    "multi",
+    "star",
+    "relative",
+    "relative-name",
+    "relative-beyond-top",
+)
 GHOST_FORMS = ("import-ghost", "import-ghost-deeper", "from-ghost", "relative-ghost")
 
 
@@ -241,20 +256,24 @@ def statements(
     externals: bool = False,
     ghosts_allowed: bool = True,
 ) -> Stmt:
-    """One import statement. Modules in ``focus`` (those the contract names) are drawn
-    three times as often as the others, so that most cases break the contract somehow."""
-    weighted = [*tree.modules, *focus, *focus]
+    """One import statement. Half the importers and targets are modules in ``focus`` (those
+    the contract names), the other half any module, so that most cases break the contract
+    and many through chains of unnamed modules."""
+
+    def module() -> str:
+        return draw(st.sampled_from(focus if focus and draw(st.booleans()) else tree.modules))
+
     ghost_of: str | None = None
-    importer = draw(st.sampled_from(weighted))
-    if externals and draw(st.integers(0, 5)) == 0:
+    importer = module()
+    if externals and odds(draw, 1, 6):
         text = draw(
             st.sampled_from(
                 ["import json", "from json import loads", "import os.path", "from os import path"]
             )
         )
     else:
-        target = draw(st.sampled_from(weighted))
-        ghosts = ghosts_allowed and draw(st.integers(0, 9)) == 0
+        target = module()
+        ghosts = ghosts_allowed and odds(draw, 1, 10)
         form = draw(st.sampled_from(GHOST_FORMS if ghosts else FORMS))
         up = parent(target)
         if form in ("from-parent", "multi") and not up:
@@ -269,6 +288,12 @@ def statements(
             text = f"from {up} import {ATTRIBUTE}, {target.rpartition('.')[2]}"
         elif form == "from-name":
             text = f"from {target} import {ATTRIBUTE}"
+        elif form == "star":
+            text = f"from {target} import *"
+        elif form == "relative-beyond-top":  # one level too many: both tools drop it
+            # (grimp 3.19 panics on two levels too many: not generated)
+            context = importer if importer in tree.packages else parent(importer)
+            text = f"from {'.' * (context.count('.') + 2)} import {ATTRIBUTE}"
         elif form == "import-ghost":  # one missing part: both tools fall back to `target`
             text = f"import {target}.ghost"
         elif form == "import-ghost-deeper":
@@ -297,8 +322,8 @@ def _levels(draw: st.DrawFn, names: Sequence[str]) -> tuple[tuple[str, ...], ...
 
 @st.composite
 def layers_contracts(draw: st.DrawFn, tree: Tree, containers: bool) -> Layers:
-    closed = draw(st.integers(0, 3)) == 0
-    indirect = draw(st.integers(0, 5)) > 0
+    closed = odds(draw, 1, 4)
+    indirect = not odds(draw, 1, 6)
     if containers:
         cs = tuple(m for m in tree.modules if m.count(".") == 1 and m.split(".")[1].startswith("c"))
         names = sorted(
@@ -322,17 +347,17 @@ def forbidden_contracts(draw: st.DrawFn, tree: Tree) -> Forbidden:
     sources = tuple(candidates[:n_sources])
     targets: list[str] = []
     for t in candidates[n_sources : n_sources + draw(st.integers(1, 2))]:
-        wildcard = tree.children(t) and draw(st.integers(0, 2)) == 0
+        wildcard = tree.children(t) and odds(draw, 1, 3)
         targets.append(f"{t}.*" if wildcard else t)
-    if draw(st.integers(0, 3)) == 0:
+    if odds(draw, 1, 4):
         targets.append(draw(st.sampled_from(EXTERNALS)))
-    return Forbidden(sources, tuple(targets), draw(st.integers(0, 3)) > 0)
+    return Forbidden(sources, tuple(targets), not odds(draw, 1, 4))
 
 
 @st.composite
 def independence_contracts(draw: st.DrawFn, tree: Tree) -> Independence:
-    indirect = draw(st.integers(0, 5)) > 0
-    if draw(st.integers(0, 4)) == 0:
+    indirect = not odds(draw, 1, 6)
+    if odds(draw, 1, 5):
         return Independence((f"{TOP}.*",), indirect)
     candidates = unnested(draw(st.permutations([m for m in tree.modules if m != TOP])))
     chosen = candidates[: draw(st.integers(2, 4))]
@@ -342,7 +367,7 @@ def independence_contracts(draw: st.DrawFn, tree: Tree) -> Independence:
 
 @st.composite
 def cases(draw: st.DrawFn, kind: str) -> Case:
-    containers = kind == "layers" and draw(st.integers(0, 3)) == 0
+    containers = kind == "layers" and odds(draw, 1, 4)
     tree = draw(trees(containers=containers))
     if kind == "layers":
         contract: Contract = draw(layers_contracts(tree, containers))
@@ -353,7 +378,7 @@ def cases(draw: st.DrawFn, kind: str) -> Case:
     named = contract_modules(contract)
     focus = [m for m in tree.modules if any(is_within(m, n.removesuffix(".*")) for n in named)]
     externals = isinstance(contract, Forbidden)
-    n = draw(st.integers(0, 20))
+    n = draw(st.sampled_from(range(21)))
     stmts = draw(st.lists(statements(tree, focus, externals), min_size=n, max_size=n))
     return Case(tree, tuple(stmts), contract, draw(st.booleans()))
 

@@ -1,11 +1,12 @@
 """Differential test: import-linter (2.x, on grimp) as an oracle for archrules' import rules.
 
-Hypothesis generates small package trees (4-14 modules, up to three levels below one top
-package), random import statements in them (``import a.b``, ``import a.b as c``,
-``from a import b``, ``from a.b import name``, ``from a import name, b``, relative
-``from . import x`` / ``from ..x import name``, inside functions, under
-``if TYPE_CHECKING:``, imports of missing modules and, for forbidden rules, of stdlib
-packages) and one contract, written both as an ``archrules.toml`` rule and as the
+Hypothesis generates small package trees (mostly 4-15 modules, up to three levels below
+one top package), up to 20 random import statements in them (``import a.b``,
+``import a.b as c``, ``from a import b``, ``from a.b import name``, ``from a import name,
+b``, ``from a import *``, relative ``from . import x`` / ``from ..x import name`` / one
+level above the top package, inside functions, under ``if TYPE_CHECKING:`` with
+type-checking imports checked or not, imports of missing modules and, for forbidden
+rules, of stdlib packages) and one contract, written both as an ``archrules.toml`` rule and as the
 equivalent import-linter contract. Both tools read the same files; import-linter runs
 in-process (its contract classes on a graph that ``grimp.build_graph`` parses from the
 same files, nothing is imported). For each case:
@@ -22,11 +23,15 @@ same files, nothing is imported). For each case:
   in no unit of the rule.
 
 Runs: 300 cases per contract kind plus 200 cases comparing the import graphs themselves
-(every statement's resolved edge, with its line), 1,100 cases in all; the counts of each
-category seen are printed at the end of the module (``pytest -s``). With the seed fixed
-(``derandomize``) a typical run sees: layers ~60% broken, ~25% with indirect chains, 20%
-in containers, 25% closed; forbidden ~50% broken, ~20% with chains; independence ~70%
-broken, ~30% with chains.
+(every statement's resolved module and line), 1,100 cases in all, about 17 s on two cores;
+the counts of each category are printed at the end of the module (``pytest -s``). With the
+fixed seed (``derandomize``) a run sees, per 300 cases: layers 132 broken, 39 with
+indirect chains, 95 in containers, 113 closed; forbidden 109 broken, 36 with chains, 84
+with an external (stdlib) target; independence 180 broken, 60 with chains; and 254 cases
+importing missing modules. While writing it, 18,000 more cases with random seeds (4,500 per
+kind and of graphs) found no disagreement outside the categories below (difference 3 came
+up in 66 of 2,000 random layers cases; the fixed seed happens to meet it in none, so its
+strict xfail below keeps it covered).
 
 How the two tools' chain reporting differs (by design on both sides, not a disagreement):
 
@@ -82,10 +87,19 @@ Disagreements found, and which tool is right:
    import-linter option: archrules must then report exactly import-linter's direct
    imports (checked). archrules ``closed = true`` has no import-linter 2.16 option: it is
    compared with grimp's ``Layer(closed=True)`` on every layer, which import-linter uses
-   underneath. Non-independent siblings (import-linter's ``:``) and ``ignore`` expressions
-   (different matching rules) are not generated.
+   underneath. Non-independent siblings (import-linter's ``:``), ``ignore`` expressions
+   (different matching rules) and nested layers are not generated.
+6. Namespace packages (not generated): grimp skips a directory without ``__init__.py``
+   inside the package (``import p.nsp.mod`` is dropped, ``p.nsp.mod`` is no module);
+   archrules treats it as a namespace package, as Python does (PEP 420). archrules is
+   right.
+7. grimp quirks met on the way, worked around or avoided, not archrules' concern:
+   with ``include_external_packages`` grimp resolves ``import p.a.ghost.deeper`` to the
+   root package ``p`` as if it were external (``build_graph`` takes internal imports from
+   a graph built without external packages); a relative import two or more levels above
+   the top package (``from .... import x`` in ``p/a/x.py``) makes grimp 3.19 panic
+   (``PanicException``), so only one level too many is generated (both tools drop it).
 
-No case disagreed outside these categories.
 """
 
 from __future__ import annotations
@@ -104,8 +118,6 @@ from hypothesis import strategies as st
 import oracle_support as o
 from archrules.core.project import open_project
 from archrules.core.types import Violation
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 STATS: Counter[str] = Counter()
 
@@ -215,11 +227,15 @@ def check_case(kind: str, case: o.Case) -> None:
                 if v.chain[:2] == chain[:2] and o.unit(case, v.chain[-1]) == o.unit(case, chain[-1])
             ]
             assert matches, (chain, where)
-    heads_il = {chain[:2] for chain in oracle.chains}
-    heads_ours = {chain[:2] for chain in ours.chains}
-    STATS[f"{kind}: archrules reports chain heads import-linter does not"] += bool(
-        heads_ours - heads_il
-    )
+    if isinstance(c, o.Forbidden):
+        through = any(named(case, m) for chain in oracle.chains for m in chain[1:-1])
+        STATS["forbidden: import-linter chains through another source or target"] += through
+    else:
+        heads_il = {chain[:2] for chain in oracle.chains}
+        heads_ours = {chain[:2] for chain in ours.chains}
+        STATS[f"{kind}: archrules reports chain heads import-linter does not"] += bool(
+            heads_ours - heads_il
+        )
 
     # every archrules chain is a path of grimp's graph through unnamed modules
     for chain in ours.chains:
@@ -376,6 +392,7 @@ def test_chain_reporting_witness_set_vs_every_first_hop() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="archrules bug: an indirect chain through a layer of another container is never "
     "reported (difference 3 in the module docstring)",
 )
@@ -394,6 +411,7 @@ def test_chain_through_another_containers_layer() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="archrules bug: a forbidden target expression that also covers the source "
     "(from p.a, to p.*) makes every source module a target, so the rule never fires "
     "(difference 4a in the module docstring)",

@@ -14,14 +14,24 @@ The semantics follow gitignore(5):
 - ``**/x`` matches ``x`` at any depth, ``x/**`` everything inside ``x``, ``a/**/b`` zero or
   more directories between ``a`` and ``b``; any other ``**`` acts like ``*``.
 
-As in git, a pattern with an unclosed ``[`` or a trailing lone backslash matches nothing,
-and matching is case-sensitive. "A file cannot be re-included if a parent directory is
-excluded" is the walker's business: it does not enter an ignored directory.
+As in git, a pattern with an unclosed ``[``, an unknown ``[:class:]`` or a trailing lone
+backslash matches nothing, an empty segment (``a//b``) matches nothing, and matching is
+case-sensitive. "A file cannot be re-included if a parent directory is excluded" is the
+walker's business: it does not enter an ignored directory (see ``IgnoreStack``).
 
-Each pattern is translated to a regular expression once; the expressions use no nested
-quantifiers, so matching a path is linear in practice. All the patterns of one file are
-joined into a single alternation, tried last pattern first, so one ``fullmatch`` tells
-which pattern decides.
+Two deliberate differences from git's implementation, where it departs from its own
+documentation: in ``a**/x``, git lets the ``**`` cross ``/`` (it strips the literal prefix
+``a`` first, and the ``**`` is then "leading"); here it is a plain ``*``, as gitignore(5)
+says. An escaped slash ``\\/`` is a separator here.
+
+Each pattern is translated to a regular expression once. The expressions have no nested
+quantifiers, and no two unbounded repetitions that can backtrack against each other: text
+between two ``*`` of a name, and a run of segments between two ``**``, is matched at its
+leftmost place, atomically (emulated with a lookahead and a backreference; there are no
+atomic groups before Python 3.11), which is always correct for globs. The work per path is
+at most quadratic in its length whatever the pattern (``*a*a*a*a*b`` on ``aaaa...`` does
+not explode). All the patterns of one file are joined into a single alternation, tried last
+pattern first, so one ``fullmatch`` tells which pattern decides.
 """
 
 from __future__ import annotations
@@ -293,6 +303,10 @@ class _Matcher:
         ]
         self._regex = re.compile("|".join(alternatives), re.DOTALL) if patterns else None
 
+    @property
+    def active(self) -> bool:
+        return self._regex is not None
+
     def last_match(self, rel: str) -> IgnorePattern | None:
         if self._regex is None:
             return None
@@ -367,6 +381,11 @@ class IgnoreRules:
     def __bool__(self) -> bool:
         return bool(self.patterns)
 
+    @property
+    def has_file_patterns(self) -> bool:
+        """Whether some pattern can match a file (is not directory-only)."""
+        return self._files.active
+
     def __repr__(self) -> str:
         return f"IgnoreRules({str(self.base)!r}, {len(self.patterns)} patterns)"
 
@@ -406,17 +425,20 @@ class IgnoreStack:
     its base, so matching an entry costs one string concatenation and one regex per layer.
     """
 
-    __slots__ = ("_layers", "_overrides", "directory")
+    __slots__ = ("_dir_layers", "_directory", "_file_layers", "_layers", "_overrides")
 
     def __init__(
         self,
-        directory: Path,
+        directory: str,
         layers: tuple[tuple[IgnoreRules, str], ...],
         overrides: int,
     ) -> None:
-        self.directory = directory
+        self._directory = directory  # absolute
         self._layers = layers  # (rules, this directory relative to rules.base + "/" or "")
         self._overrides = overrides  # how many leading layers are overrides
+        # the layers worth trying for a directory / for a file (many rules are dir-only)
+        self._dir_layers = tuple(layer for layer in layers if layer[0].patterns)
+        self._file_layers = tuple(layer for layer in layers if layer[0].has_file_patterns)
 
     @staticmethod
     def build(
@@ -447,22 +469,27 @@ class IgnoreStack:
         over = layers(overrides)
         git = layers(gitignores)
         git.reverse()
-        return IgnoreStack(Path(here), tuple(over + git), len(over))
+        return IgnoreStack(here, tuple(over + git), len(over))
+
+    @property
+    def directory(self) -> Path:
+        """The directory whose entries ``match_name`` tests."""
+        return Path(self._directory)
 
     def push(self, rules: IgnoreRules) -> IgnoreStack:
         """Add the ``.gitignore`` of this directory (``rules.base`` must be this directory)."""
         at = self._overrides
         layers = (*self._layers[:at], (rules, ""), *self._layers[at:])
-        return IgnoreStack(self.directory, layers, self._overrides)
+        return IgnoreStack(self._directory, layers, self._overrides)
 
     def child(self, name: str) -> IgnoreStack:
         """The stack in force in the subdirectory ``name`` (before its own ``.gitignore``)."""
         layers = tuple((rules, f"{prefix}{name}/") for rules, prefix in self._layers)
-        return IgnoreStack(self.directory / name, layers, self._overrides)
+        return IgnoreStack(os.path.join(self._directory, name), layers, self._overrides)
 
     def last_match(self, name: str, is_dir: bool) -> IgnorePattern | None:
         """The pattern that decides for the entry ``name`` of this directory, if any."""
-        for rules, prefix in self._layers:
+        for rules, prefix in self._dir_layers if is_dir else self._file_layers:
             pattern = rules.last_match_relative(prefix + name, is_dir)
             if pattern is not None:
                 return pattern

@@ -34,12 +34,13 @@ the path it was found at.
 
 from __future__ import annotations
 
-import contextlib
 import keyword
 import os
 import sys
+from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
@@ -92,6 +93,9 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*.egg-info/",
 )
 
+_NAME = attrgetter("name")
+# DirEntry.stat() leaves st_ino and st_dev at zero on Windows: a full stat is needed there
+_WINDOWS = os.name == "nt"
 _VENV_MARKER = "pyvenv.cfg"
 _GITIGNORE = ".gitignore"
 _INIT = "__init__"
@@ -126,8 +130,7 @@ _STDLIB_EXTRA = frozenset(
         "tomllib",
         "uu",
         "xdrlib",
-        "_tkinter",
-        "__future__",
+        "__future__",  # listed by sys.stdlib_module_names too; named here for clarity
     }
 )
 
@@ -182,6 +185,9 @@ def _error_text(exc: OSError) -> str:
 _DEFAULT_RULES = IgnoreRules.from_lines(DEFAULT_EXCLUDES, Path(os.sep))
 
 _Key = tuple[int, int]
+# a directory to walk: its path (str and Path), its module parts, the ignore rules in force, the
+# directories entered on the way down (to detect symlink loops)
+_Frame = tuple[str, Path, tuple[str, ...], IgnoreStack, tuple[_Key, ...]]
 
 
 class _Walk:
@@ -197,6 +203,7 @@ class _Walk:
         self.root_dir = root_dir
         self.config_rules = config_rules
         self.roots = roots
+        self.root_set = frozenset(roots)
         self.skip_paths = frozenset(skip_dirs)
         self.skip_keys: set[_Key] = set()
         for directory in self.skip_paths:
@@ -208,7 +215,8 @@ class _Walk:
             key = _stat_key(root)
             if key is not None:
                 self.root_keys.setdefault(key, root)
-        self.entered: dict[_Key, str] = {}
+        self.entered: dict[_Key, str] = {}  # directory -> the path it was entered at
+        self.deferred: deque[tuple[int, _Frame, _Key]] = deque()  # symlinked directories
         self.reported: set[_Key] = set()
         self.problems: list[DiscoveryProblem] = []
         # per root, in root order: module -> file
@@ -217,29 +225,55 @@ class _Walk:
     def problem(self, path: str, message: str) -> None:
         self.problems.append(DiscoveryProblem(Path(path), message))
 
-    def walk_root(self, root: str) -> None:
-        modules: dict[str, SourceFile] = {}
-        self.found.append(modules)
-        root_path = Path(root)
+    def run(self) -> None:
+        """Walk every root, then the symlinked directories met on the way.
+
+        Symlinked directories are entered last, so that a directory reachable both directly
+        and through a symlink is found at its real place, whatever the names' order.
+        """
+        for index, root in enumerate(self.roots):
+            self.found.append({})
+            frame = self.root_frame(root)
+            if frame is not None:
+                self.walk(index, frame)
+        while self.deferred:
+            index, frame, key = self.deferred.popleft()
+            if self.claim(key, frame[0]):
+                self.walk(index, frame)
+
+    def root_frame(self, root: str) -> _Frame | None:
+        if any(root == skip or _below(root, skip) for skip in self.skip_paths):
+            return None
         try:
             stat = os.stat(root)
         except OSError as exc:
             self.problem(root, f"cannot read source root: {_error_text(exc)}")
-            return
+            return None
         key = (stat.st_dev, stat.st_ino)
         if key in self.entered:
             self.problem(root, f"source root already scanned as {self.entered[key]}")
-            return
+            return None
         self.entered[key] = root
-        other_roots = frozenset(r for r in self.roots if r != root)
-        stack: list[tuple[str, tuple[str, ...], IgnoreStack, tuple[_Key, ...]]] = [
-            (root, (), _root_stack(self.root_dir, self.config_rules, root, self), (key,))
-        ]
+        ignore = _root_stack(self.root_dir, self.config_rules, root, self)
+        return (root, Path(root), (), ignore, (key,))
+
+    def claim(self, key: _Key, path: str) -> bool:
+        """Enter the directory ``key`` at ``path`` unless it was entered already."""
+        if key in self.entered:
+            self.report_once(key, path, f"same directory as {self.entered[key]}, already scanned")
+            return False
+        self.entered[key] = path
+        return True
+
+    def walk(self, index: int, start: _Frame) -> None:
+        root_path = Path(self.roots[index])
+        modules = self.found[index]
+        stack = [start]
         while stack:
-            directory, parts, ignore, ancestors = stack.pop()
+            directory, directory_path, parts, ignore, ancestors = stack.pop()
             try:
                 with os.scandir(directory) as iterator:
-                    entries = sorted(iterator, key=_entry_name)
+                    entries = sorted(iterator, key=_NAME)
             except OSError as exc:
                 self.problem(directory, f"cannot read directory: {_error_text(exc)}")
                 continue
@@ -254,6 +288,7 @@ class _Walk:
                 continue
             if gitignore is not None:
                 ignore = self.read_gitignore(gitignore.path, ignore)
+            subdirectories: list[_Frame] = []
             for entry in entries:
                 name = entry.name
                 if name.endswith(".py"):
@@ -262,17 +297,17 @@ class _Walk:
                         continue
                     if stem == _INIT:
                         if parts:
-                            self.add(modules, entry.path, parts, True, root_path)
+                            self.add(modules, directory_path / name, parts, True, root_path)
                     else:
-                        self.add(modules, entry.path, (*parts, stem), False, root_path)
+                        self.add(modules, directory_path / name, (*parts, stem), False, root_path)
                     continue
                 if not _importable(name) or not self.is_dir(entry, ignore):
                     continue
                 path = entry.path
-                if path in self.skip_paths or path in other_roots:
+                if path in self.skip_paths or path in self.root_set:
                     continue
                 try:
-                    stat = entry.stat()
+                    stat = os.stat(path) if _WINDOWS else entry.stat()
                 except OSError as exc:
                     self.problem(path, f"cannot read directory: {_error_text(exc)}")
                     continue
@@ -282,15 +317,22 @@ class _Walk:
                 if key in ancestors:
                     self.report_once(key, path, f"symlink loop: leads back to {self.entered[key]}")
                     continue
-                if key in self.root_keys and self.root_keys[key] != root:
-                    continue  # another root, walked on its own
-                if key in self.entered:
-                    self.report_once(
-                        key, path, f"same directory as {self.entered[key]}, already scanned"
-                    )
+                if key in self.root_keys:
+                    continue  # another root (or this one, elsewhere), walked on its own
+                frame = (
+                    path,
+                    directory_path / name,
+                    (*parts, name),
+                    ignore.child(name),
+                    (*ancestors, key),
+                )
+                if entry.is_symlink() and key not in self.entered:
+                    self.deferred.append((index, frame, key))  # after the real directories
                     continue
-                self.entered[key] = path
-                stack.append((path, (*parts, name), ignore.child(name), (*ancestors, key)))
+                if self.claim(key, path):
+                    subdirectories.append(frame)
+            subdirectories.reverse()  # depth first, in name order
+            stack.extend(subdirectories)
 
     def read_gitignore(self, path: str, ignore: IgnoreStack) -> IgnoreStack:
         try:
@@ -337,13 +379,13 @@ class _Walk:
     def add(
         self,
         modules: dict[str, SourceFile],
-        path: str,
+        path: Path,
         parts: tuple[str, ...],
         is_package: bool,
         root: Path,
     ) -> None:
         module = ".".join(parts)
-        source = SourceFile(Path(path), module, is_package, root)
+        source = SourceFile(path, module, is_package, root)
         previous = modules.get(module)
         if previous is None:
             modules[module] = source
@@ -351,10 +393,6 @@ class _Walk:
         package, plain = (source, previous) if is_package else (previous, source)
         modules[module] = package
         self.problem(str(plain.path), f"module '{module}' is shadowed by {package.path}")
-
-
-def _entry_name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _stat_key(path: str) -> _Key | None:
@@ -416,8 +454,7 @@ def discover(
     config_rules = IgnoreRules.from_lines(exclude, Path(root_dir_s))
     root_list = _dedupe(_abs(root) for root in roots)
     walk = _Walk(root_dir_s, config_rules, root_list, (_abs(d) for d in skip_dirs))
-    for root in root_list:
-        walk.walk_root(root)
+    walk.run()
 
     kept: dict[str, SourceFile] = {}
     for modules in walk.found:
@@ -491,6 +528,13 @@ def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, Path] | None:
     return ".".join(parts), Path(root)
 
 
+def _with_gitignore(ignore: IgnoreStack, directory: str) -> IgnoreStack:
+    try:
+        return ignore.push(IgnoreRules.from_file(Path(directory, _GITIGNORE)))
+    except OSError:  # none, or unreadable: discover() reports the latter
+        return ignore
+
+
 def is_excluded(
     path: Path,
     root_dir: Path,
@@ -517,20 +561,16 @@ def is_excluded(
     root_dir_s = _abs(root_dir)
     config_rules = IgnoreRules.from_lines(exclude, Path(root_dir_s))
     ignore = _root_stack(root_dir_s, config_rules, root, None)
-    directory = root
     *dirs, name = text[len(root.rstrip(os.sep)) + 1 :].split(os.sep)
-    for index in range(len(dirs) + 1):
-        if index and os.path.isfile(os.path.join(directory, _VENV_MARKER)):
-            return True
-        with contextlib.suppress(OSError):
-            ignore = ignore.push(IgnoreRules.from_file(Path(directory, _GITIGNORE)))
-        if index == len(dirs):
-            break
-        part = dirs[index]
+    directory = root
+    ignore = _with_gitignore(ignore, directory)
+    for part in dirs:
         if ignore.is_ignored_name(part, True):
             return True
         directory = os.path.join(directory, part)
-        ignore = ignore.child(part)
+        if os.path.isfile(os.path.join(directory, _VENV_MARKER)):
+            return True
+        ignore = _with_gitignore(ignore.child(part), directory)
     return ignore.is_ignored_name(name, False)
 
 
