@@ -241,6 +241,69 @@ def test_forbidden_indirect_and_not(project: Make) -> None:
     assert check(project, FORBIDDEN.format(extra="indirect = false"), files) == []
 
 
+def test_layers_chain_leaving_the_container_and_coming_back(project: Make) -> None:
+    config = """
+[project]
+roots = ["src"]
+
+[[layers]]
+name = "inner"
+containers = ["shop.orders", "shop.billing"]
+layers = ["api", "core"]
+"""
+    files = {
+        "src/shop/orders/__init__.py": "",
+        "src/shop/orders/api.py": "",
+        "src/shop/orders/core.py": "import shop.billing.core\n",
+        "src/shop/billing/__init__.py": "",
+        "src/shop/billing/api.py": "",
+        "src/shop/billing/core.py": "import shop.orders.api\n",
+    }
+    p = project(config, {**SHOP, **files})
+    assert not p.problems
+    assert p.model is not None
+    [violation] = p.model.violations()
+    assert violation.chain == ("shop.orders.core", "shop.billing.core", "shop.orders.api")
+    assert "through shop.billing.core" in violation.message
+
+
+OVERLAP = """
+[project]
+roots = ["src"]
+
+[[forbidden]]
+name = "no-siblings"
+from = ["shop.domain"]
+to = [{to}]
+"""
+
+
+def test_forbidden_wildcard_target_covering_the_source(project: Make) -> None:
+    files = {
+        "src/shop/domain/order.py": "import shop.domain\nimport shop.services.pricing\n",
+        "src/shop/domain/rules.py": "import shop.utils\nfrom shop.domain import order\n",
+        "src/shop/utils.py": "import shop.web.forms\n",
+    }
+    # the source's own subtree is exempt; its siblings (and what leads to them) are not
+    assert check(project, OVERLAP.format(to='"shop.*"'), files) == [
+        ("no-siblings", "shop.domain.order", "shop.services.pricing", 2),
+        ("no-siblings", "shop.domain.rules", "shop.utils", 1),
+    ]
+
+
+def test_forbidden_target_inside_the_source(project: Make) -> None:
+    files = {
+        "src/shop/domain/order.py": "import shop.domain.rules\n",
+        "src/shop/domain/rules/__init__.py": "from . import inner\n",
+        "src/shop/domain/rules/inner.py": "import shop.domain.order\n",
+    }
+    # a module of the source may not import the target, the target's own modules may
+    # import each other; the target may import the rest of the source
+    assert check(project, OVERLAP.format(to='"shop.domain.rules"'), files) == [
+        ("no-siblings", "shop.domain.order", "shop.domain.rules", 1),
+    ]
+
+
 INDEPENDENT = """
 [project]
 roots = ["src"]

@@ -115,8 +115,13 @@ class _ChainChecker(Checker):
         """Small int identifying the module's place in the rule, None if unconstrained."""
         raise NotImplementedError
 
-    def is_source(self, module: str) -> bool:
-        return self.group(module) is not None
+    def scopes(self, graph: Graph) -> list[str]:
+        """The separate chain searches to run: in each, a module is constrained only if
+        ``in_scope`` says so; every other first-party module may be passed through."""
+        return [""]
+
+    def in_scope(self, module: str, scope: str) -> bool:
+        return True
 
     def forbidden(self, source_group: int, target_group: int) -> bool:
         raise NotImplementedError
@@ -129,11 +134,22 @@ class _ChainChecker(Checker):
             return []
         groups: dict[str, int | None] = {}
 
-        def group(module: str) -> int | None:
+        def own_group(module: str) -> int | None:
             if module not in groups:
                 groups[module] = self.group(module)
             return groups[module]
 
+        found: list[Violation] = []
+        for scope in self.scopes(graph):
+
+            def group(module: str, scope: str = scope) -> int | None:
+                g = own_group(module)
+                return g if g is None or self.in_scope(module, scope) else None
+
+            found.extend(self._check_scope(graph, group))
+        return found
+
+    def _check_scope(self, graph: Graph, group: Callable[[str], int | None]) -> list[Violation]:
         def succ(module: str) -> Iterator[str]:
             for nxt in graph.successors(module):
                 if not _ignored(self.ignore, module, nxt):
@@ -240,6 +256,19 @@ class LayersChecker(_ChainChecker):
         self._cache[module] = result
         return result
 
+    def scopes(self, graph: Graph) -> list[str]:
+        """One chain search per container instance: a chain that leaves a container and
+        comes back (``c1.x -> c2.x -> c1.w``) passes freely through the other containers'
+        layers, since imports between containers are not constrained."""
+        if not self._rule.containers:
+            return [""]
+        found = {pos.container for m in graph.modules() if (pos := self.position(m)) is not None}
+        return sorted(found)
+
+    def in_scope(self, module: str, scope: str) -> bool:
+        pos = self.position(module)
+        return pos is not None and pos.container == scope
+
     def group(self, module: str) -> int | None:
         pos = self.position(module)
         if pos is None:
@@ -294,7 +323,12 @@ class LayersChecker(_ChainChecker):
 
 
 class ForbiddenChecker(_ChainChecker):
-    SOURCE, TARGET = 0, 1
+    """A module's place in the rule is (is it a source, the roots of the target
+    expressions that contain it). An import is forbidden when the importer is a source and
+    the imported module lies in a target root the importer itself is not in: with
+    ``from = ["p.a"]``, ``to = ["p.*"]``, ``p.a.x -> p.b`` is forbidden and
+    ``p.a.x -> p.a.y`` is not (both are in the target ``p.a``); with ``to = ["p.a.x"]``,
+    ``p.a.y -> p.a.x`` is forbidden."""
 
     def __init__(self, rule: ForbiddenRule) -> None:
         self.rule = rule
@@ -302,32 +336,51 @@ class ForbiddenChecker(_ChainChecker):
         self.ignore = rule.ignore
         self._from = rule.from_
         self._to = rule.to
+        self._places: list[tuple[bool, frozenset[str]]] = []
+        self._place_ids: dict[tuple[bool, frozenset[str]], int] = {}
+        self._cache: dict[str, tuple[bool, frozenset[str]]] = {}
 
-    def _target(self, module: str) -> ModuleExpr | None:
+    def _place(self, module: str) -> tuple[bool, frozenset[str]]:
+        place = self._cache.get(module)
+        if place is None:
+            roots = frozenset(
+                root for expr in self._to if (root := expr.match_root(module)) is not None
+            )
+            place = (self.is_source(module), roots)
+            self._cache[module] = place
+        return place
+
+    def is_source(self, module: str) -> bool:
+        return any(expr.matches(module) for expr in self._from)
+
+    def _target(self, module: str, importer: str) -> ModuleExpr | None:
+        """The target expression that forbids ``importer`` to reach ``module``, if any."""
+        own = self._place(importer)[1]
         for expr in self._to:
-            if expr.matches(module):
+            root = expr.match_root(module)
+            if root is not None and root not in own:
                 return expr
         return None
 
     def group(self, module: str) -> int | None:
-        if self._target(module) is not None:
-            return self.TARGET
-        if any(expr.matches(module) for expr in self._from):
-            return self.SOURCE
-        return None
-
-    def is_source(self, module: str) -> bool:
-        return self.group(module) == self.SOURCE
+        place = self._place(module)
+        if not place[0] and not place[1]:
+            return None
+        if place not in self._place_ids:
+            self._place_ids[place] = len(self._places)
+            self._places.append(place)
+        return self._place_ids[place]
 
     def forbidden(self, source_group: int, target_group: int) -> bool:
-        return source_group == self.SOURCE and target_group == self.TARGET
+        (is_source, own), (_, roots) = self._places[source_group], self._places[target_group]
+        return is_source and not roots <= own
 
     def check_import(self, edge: Edge) -> Violation | None:
         if _ignored(self.ignore, edge.importer, edge.imported):
             return None
-        if self.group(edge.importer) != self.SOURCE:
+        if not self._place(edge.importer)[0]:
             return None
-        target = self._target(edge.imported)
+        target = self._target(edge.imported, edge.importer)
         if target is None:
             return None
         return self._violation(
@@ -335,7 +388,7 @@ class ForbiddenChecker(_ChainChecker):
         )
 
     def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
-        expr = self._target(target)
+        expr = self._target(target, importer)
         assert expr is not None
         return (
             f"{importer} reaches {target} (forbidden: {expr.text}) through {', '.join(chain[1:-1])}"
