@@ -1,0 +1,286 @@
+"""End-to-end tests of the Neovim plugin (clients/nvim) with a headless Neovim.
+
+Each test copies examples/shop to a temporary directory, runs
+``nvim --headless --clean -u NONE -c "luafile tests/editors/nvim/<test>.lua"`` there (the
+plugin directory on 'runtimepath', started through ``require('archrules').setup{}``, which
+starts ``archrules server``), and checks what the Lua script wrote to a JSON file: its
+steps, the data it collected, Neovim's messages and the end of the LSP log.
+
+Neovim >= 0.7 must be installed: scripts/install-neovim.sh installs Debian's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import archrules
+
+REPO = Path(__file__).resolve().parents[2]
+SHOP = REPO / "examples" / "shop"
+PLUGIN = REPO / "clients" / "nvim"
+LUA = Path(__file__).resolve().parent / "nvim"
+NVIM_TIMEOUT = 60  # seconds; every wait inside the scripts is at most 15 s
+
+ADR_0002_TITLE = "Layered architecture: entry points, services, domain"
+
+
+def nvim_executable() -> str:
+    exe = shutil.which("nvim")
+    if exe is None:
+        pytest.fail(
+            "Neovim (nvim) is not installed: run scripts/install-neovim.sh first",
+            pytrace=False,
+        )
+    return exe
+
+
+class Run:
+    """What one headless Neovim session reported."""
+
+    def __init__(self, result: dict[str, Any], proc: subprocess.CompletedProcess[str]) -> None:
+        self.result = result
+        self.proc = proc
+        self.data: dict[str, Any] = result.get("data") or {}
+
+    def report(self) -> str:
+        r = self.result
+        parts = [
+            f"nvim exit status: {self.proc.returncode}",
+            f"finished: {r.get('finished')}",
+            f"error: {r.get('error')}",
+            "steps:",
+            *(
+                f"  {'ok  ' if s.get('ok') else 'FAIL'} {s.get('name')} {s.get('detail') or ''}"
+                for s in r.get("steps") or []
+            ),
+            "data: " + json.dumps(self.data, indent=2, sort_keys=True),
+            "messages:\n" + str(r.get("messages") or ""),
+            "LSP log (end):\n" + str(r.get("lsp_log") or ""),
+            "nvim stdout:\n" + self.proc.stdout[-3000:],
+            "nvim stderr:\n" + self.proc.stderr[-3000:],
+        ]
+        return "\n".join(parts)
+
+    def step_ok(self, name: str) -> bool:
+        return any(s.get("name") == name and s.get("ok") for s in self.result.get("steps") or [])
+
+    def assert_finished(self) -> None:
+        assert self.result.get("finished") is True and not self.result.get("error"), self.report()
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A private copy of examples/shop: the tests edit files (archrules' cache goes to
+    XDG_CACHE_HOME, which run_nvim points into the temporary directory too)."""
+    dst = tmp_path / "shop"
+    shutil.copytree(SHOP, dst, ignore=shutil.ignore_patterns("__pycache__"))
+    return dst
+
+
+def run_nvim(script: str, project: Path) -> Run:
+    nvim = nvim_executable()
+    work = project.parent
+    out = work / f"{script}.result.json"
+    out.unlink(missing_ok=True)
+    bindir = str(Path(sys.executable).parent)  # where `archrules` is installed
+    env = {
+        **os.environ,
+        "PATH": os.environ.get("PATH", "") + os.pathsep + bindir,
+        "ARCHRULES_TEST_LIB": str(LUA / "helpers.lua"),
+        "ARCHRULES_NVIM_PLUGIN": str(PLUGIN),
+        "ARCHRULES_TEST_ROOT": str(project),
+        "ARCHRULES_TEST_OUT": str(out),
+        # keep Neovim's log, state and cache files out of $HOME
+        "XDG_CACHE_HOME": str(work / "xdg-cache"),
+        "XDG_STATE_HOME": str(work / "xdg-state"),
+        "XDG_DATA_HOME": str(work / "xdg-data"),
+        "XDG_CONFIG_HOME": str(work / "xdg-config"),
+    }
+    cmd = [nvim, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {LUA / (script + '.lua')}"]
+    popen = subprocess.Popen(
+        cmd,
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the server goes with it
+    )
+    try:
+        stdout, stderr = popen.communicate(timeout=NVIM_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        stdout, stderr = popen.communicate()
+        partial = out.read_text(encoding="utf-8") if out.exists() else "(no result file)"
+        pytest.fail(
+            f"nvim did not finish {script}.lua within {NVIM_TIMEOUT} s and was killed\n"
+            f"result: {partial}\nstdout: {stdout[-3000:]}\nstderr: {stderr[-3000:]}"
+        )
+    proc = subprocess.CompletedProcess(cmd, popen.returncode, stdout, stderr)
+    if not out.exists():
+        pytest.fail(
+            f"{script}.lua wrote no result (nvim exit status {proc.returncode})\n"
+            f"stdout: {stdout[-3000:]}\nstderr: {stderr[-3000:]}"
+        )
+    return Run(json.loads(out.read_text(encoding="utf-8")), proc)
+
+
+def test_nvim_is_at_least_0_7() -> None:
+    out = subprocess.run(
+        [nvim_executable(), "--version"], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    version = out.split()[1].lstrip("v")
+    major, minor = (int(x) for x in version.split(".")[:2])
+    assert (major, minor) >= (0, 7), out
+
+
+def test_diagnostics_on_open(shop: Path) -> None:
+    run = run_nvim("diagnostics", shop)
+    run.assert_finished()
+    assert run.data["root_dir"] == str(shop), run.report()
+
+    # the planted violation of src/shop/domain/cart.py:11 (from ..web.forms import CartForm)
+    on_line = [d for d in run.data["diagnostics"] if d["lnum"] == 10]
+    assert len(on_line) == 1, run.report()
+    d = on_line[0]
+    assert d["source"] == "archrules", run.report()
+    assert d["code"] == "clean-architecture", run.report()
+    assert "shop.domain.cart" in d["message"] and "shop.web.forms" in d["message"], run.report()
+    assert d["severity"] == 1, run.report()  # vim.diagnostic.severity.ERROR (rule severity)
+    # the range covers the imported name, not the whole line
+    assert d["col"] <= run.data["import_col"] < d["end_col"], run.report()
+    # codeDescription.href is the ADR file
+    lsp = run.data["lsp_diagnostic"]
+    href = lsp["codeDescription"]["href"]
+    expected = (shop / "docs/adr/0002-layered-architecture.md").resolve().as_uri()
+    assert href == expected, run.report()
+    # cart.py has no other violation
+    assert [x["code"] for x in run.data["diagnostics"]] == ["clean-architecture"], run.report()
+
+    # a second file of the same project: the same client, its own violation
+    assert run.data["second_client_id"] == run.data["client_id"], run.report()
+    assert run.data["client_count"] == 1, run.report()
+    codes = [(x["lnum"], x["code"]) for x in run.data["second_diagnostics"]]
+    assert codes == [(7, "pure-core")], run.report()
+
+
+def test_edit_adds_one_diagnostic(shop: Path) -> None:
+    run = run_nvim("edit", shop)
+    run.assert_finished()
+    before, after = run.data["before"], run.data["after"]
+    assert len(before) >= 1, run.report()
+    assert len(after) == len(before) + 1, run.report()
+    new = [d for d in after if d["lnum"] == run.data["inserted_line"]]
+    assert len(new) == 1 and new[0]["code"] == "clean-architecture", run.report()
+    assert "shop.services.pricing" in new[0]["message"], run.report()
+    # from the unsaved buffer: the file on disk is unchanged
+    assert run.data["modified"] is True, run.report()
+    assert run.data["on_disk"] != "import shop.services.pricing", run.report()
+
+
+def test_hover_shows_rule_and_adr_title(shop: Path) -> None:
+    run = run_nvim("hover", shop)
+    run.assert_finished()
+    hover = run.data["hover"]
+    assert isinstance(hover, dict) and hover.get("contents"), run.report()
+    contents = hover["contents"]
+    if isinstance(contents, dict) and "kind" in contents:
+        assert contents["kind"] == "markdown", run.report()
+    text = "\n".join(run.data["markdown_lines"])
+    assert "clean-architecture" in text, run.report()
+    assert ADR_0002_TITLE in text, run.report()
+
+
+def test_allow_code_action_silences_the_diagnostic(shop: Path) -> None:
+    run = run_nvim("code_action", shop)
+    run.assert_finished()
+    action = run.data["action"]
+    assert action["title"].startswith("Allow clean-architecture here (ADR-0002)"), run.report()
+    assert run.data["buffer_has_allow"] is True, run.report()
+    line = run.data["lines_after_edit"][2]  # buffer line 11 (lines 9-14 were collected)
+    assert line.startswith("from ..web.forms import CartForm"), run.report()
+    assert line.endswith("# archrules: allow[clean-architecture] ADR-0002"), run.report()
+    assert run.step_ok("the diagnostic on line 11 disappears"), run.report()
+    remaining = [d for d in run.data["diagnostics_after"] if d["code"] == "clean-architecture"]
+    assert remaining == [], run.report()
+
+
+def test_status_command(shop: Path) -> None:
+    run = run_nvim("status", shop)
+    run.assert_finished()
+    status = run.data["status"]
+    assert isinstance(status, dict), run.report()
+    for key in ("version", "configs", "files", "indexing", "timings"):
+        assert key in status, run.report()
+    assert status["version"] == archrules.__version__, run.report()
+    assert str(shop / "archrules.toml") in json.dumps(status["configs"]), run.report()
+    # and it was printed
+    assert f"archrules {archrules.__version__}" in run.data["status_messages"], run.report()
+    assert "files:" in run.data["status_messages"], run.report()
+
+
+def test_explain_command(shop: Path) -> None:
+    run = run_nvim("explain", shop)
+    run.assert_finished()
+    result = run.data["result"]
+    assert result["module"] == "shop.domain.cart", run.report()
+    assert result["layer"] == "shop.domain", run.report()
+    assert run.data["float_is_floating"] is True, run.report()
+    shown = "\n".join(run.data["float_lines"])
+    assert "shop.domain.cart" in shown, run.report()
+
+
+def test_checkhealth(shop: Path) -> None:
+    run = run_nvim("checkhealth", shop)
+    run.assert_finished()
+    text = "\n".join(run.data["health"])
+    assert "archrules: Neovim" in text, run.report()
+    assert "archrules: server" in text and "archrules: project" in text, run.report()
+    assert "Failed to run healthcheck" not in text, run.report()
+    assert "No healthcheck found" not in text, run.report()
+    assert "ERROR" not in text, run.report()
+    ok_lines = [line for line in run.data["health"] if "OK" in line]
+    assert any("Neovim 0." in line for line in ok_lines), run.report()
+    assert any("found:" in line for line in ok_lines), run.report()
+    assert any(f"--version`: archrules {archrules.__version__}" in line for line in ok_lines), (
+        run.report()
+    )
+    assert any(f"root found for {shop}" in line for line in ok_lines), run.report()
+
+
+def test_attach_rules_and_settings(shop: Path) -> None:
+    run = run_nvim("attach", shop)
+    run.assert_finished()
+    d = run.data
+    # the plugin file defines the commands but starts nothing
+    assert d["commands_before_setup"] is True, run.report()
+    assert d["clients_before_setup"] == 0, run.report()
+    # Python and archrules.toml buffers share the project's client; others get none
+    assert d["toml_filetype"] == "toml", run.report()
+    assert d["toml_client"] == d["py_client"], run.report()
+    assert d["readme_clients"] == 0, run.report()
+    assert d["outside_filetype"] == "python" and d["outside_clients"] == 0, run.report()
+    assert d["client_count"] == 1, run.report()
+    # root detection
+    assert d["shop_root"] == str(shop), run.report()
+    assert d["pyproject_root"] == str(shop.parent / "pyproj"), run.report()
+    assert d["no_root"] is None, run.report()
+    # settings: defaults merged with the user's, sent both ways
+    expected = {
+        "enable": True,
+        "severity": {"no-cycles": "error"},
+        "baseline": True,
+        "logLevel": "debug",
+    }
+    assert d["init_options"] == expected, run.report()
+    assert d["configuration"] == [expected], run.report()
