@@ -284,3 +284,20 @@ def test_attach_rules_and_settings(shop: Path) -> None:
     }
     assert d["init_options"] == expected, run.report()
     assert d["configuration"] == [expected], run.report()
+
+
+def test_create_adr_command(shop: Path) -> None:
+    run = run_nvim("create_adr", shop)
+    run.assert_finished()
+    d = run.data
+    assert d["command"] == "archrules.createAdr", run.report()
+    assert d["arguments"] == [
+        {
+            "title": "Keep prices in integer cents",
+            "uri": (shop / "src/shop/domain/cart.py").as_uri(),
+        }
+    ], run.report()
+    assert d["err"] is None, run.report()
+    with_title = [a for a in d["new"] if "Keep prices in integer cents" in a["text"]]
+    assert len(with_title) == 1, run.report()
+    assert Path(with_title[0]["path"]).parent == shop / "docs/adr", run.report()
