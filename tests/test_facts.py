@@ -1269,7 +1269,7 @@ def _mutate(path: list[Any], value: Any) -> dict[str, Any]:
         [],
         "facts",
         {},
-        _mutate(["version"], 2),
+        _mutate(["version"], 1),  # before definitions and references
         _mutate(["version"], KeyError),
         _mutate(["line_count"], -1),
         _mutate(["line_count"], True),

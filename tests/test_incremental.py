@@ -45,6 +45,31 @@ expose = ["app.b"]
 name = "ext"
 in = ["app.d"]
 allow = ["attrs"]
+
+[[naming]]
+name = "names"
+in = ["app"]
+classes = "PascalCase"
+functions = "snake_case"
+modules = "snake_case"
+must-define = "*Thing"
+
+[[size]]
+name = "sizes"
+in = ["app.a", "app.c"]
+max-module-lines = 8
+max-function-lines = 2
+
+[[calls]]
+name = "no-env"
+in = ["app"]
+except-in = ["app.e"]
+forbid = ["os.environ", "print", "app.d.helper"]
+
+[[duplicates]]
+name = "copies"
+in = ["app"]
+min-lines = 2
 """
 
 PATHS = [
@@ -58,6 +83,7 @@ PATHS = [
     "src/app/c/deep/v.py",
     "src/app/d.py",
     "src/app/e.py",  # in no layer: chains pass through it
+    "src/app/a/Odd.py",  # breaks the module naming convention
 ]
 
 LINES = [
@@ -80,6 +106,17 @@ LINES = [
     "import importlib; importlib.import_module('app.a.x')",
     "# archrules: allow[layers] ADR-0001",
     "# archrules: allow[cycles, ab]",
+    # conventions: definitions, duplicates (helper and other are copies), calls
+    "def helper(a):\n    b = a + 1\n    return b",
+    "def other(x):\n    y = x + 1\n    return y",
+    "def third(x):\n    y = x + 2\n    return y",
+    "class FooThing:\n    def Bad(self):\n        print('x')\n        return 1",
+    "@deco\nclass lower:\n    pass",
+    "import os as o; o.environ.get('X')",
+    "from os import environ as env; env['Y']",
+    "from .d import helper as h; h()",
+    "print('hi')  # archrules: allow[no-env] ADR-0001",
+    "# archrules: allow[names, sizes, copies]",
 ]
 
 lines = st.lists(st.sampled_from(LINES), max_size=6)

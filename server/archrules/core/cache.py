@@ -22,7 +22,7 @@ from archrules import __version__
 from archrules.core.facts import facts_from_json, facts_to_json
 from archrules.core.types import FileFacts
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: facts carry definitions and references
 
 
 def default_cache_dir() -> Path:

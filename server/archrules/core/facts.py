@@ -41,6 +41,8 @@ as written (so that the engine can report a misspelt or unknown rule).
 from __future__ import annotations
 
 import ast
+import builtins
+import hashlib
 import io
 import re
 import tokenize
@@ -53,10 +55,14 @@ from itertools import accumulate
 from typing import Any, NamedTuple
 
 from archrules.core.types import (
+    Definition,
+    DefinitionKind,
     ExceptionComment,
     FileFacts,
     ImportFact,
     Range,
+    Reference,
+    Scope,
     SourceProblem,
     parse_adr_id,
 )
@@ -70,7 +76,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACE = " \t\x0c"
 _ALIAS = re.compile(r"[\s\\]+as[\s\\]+([^\W\d]\w*)")
 _TYPING_MODULES = ("typing", "typing_extensions")
-_JSON_VERSION = 1
+_JSON_VERSION = 2  # 2: definitions and references
 
 # --- decoding --------------------------------------------------------------------------
 
@@ -950,6 +956,309 @@ def _exception_comments(src: _Source) -> tuple[ExceptionComment, ...]:
     return tuple(found)
 
 
+# --- definitions and references (the convention rules) ---------------------------------
+
+_BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {"__import__"}
+_SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "kind"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEF_KEYWORDS = {ast.FunctionDef: "def", ast.AsyncFunctionDef: "def", ast.ClassDef: "class"}
+
+
+class _Local(str):
+    """A name in a function body that is renamed if it turns out to be local."""
+
+    __slots__ = ()
+
+
+_HASH_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _hash_fields(cls: type) -> tuple[str, ...]:
+    fields = _HASH_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
+        _HASH_FIELDS[cls] = fields
+    return fields
+
+
+def _docstring(body: Sequence[ast.stmt]) -> ast.Expr | None:
+    first = body[0] if body else None
+    if (
+        type(first) is ast.Expr
+        and type(first.value) is ast.Constant
+        and isinstance(first.value.value, str)
+    ):
+        return first
+    return None
+
+
+def _body_hash(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The function's body, docstring dropped, locals renamed by first use, hashed.
+
+    Parameters and every name bound in the function (assignments, loop and ``with``
+    targets, nested ``def``/``class``, ``except ... as``, imports, ``match`` captures) are
+    local, in one flat namespace with the nested functions; ``global`` names are not.
+    The function's own name and its decorators are left out. Iterative: no depth limit.
+    """
+    body = node.body[1:] if _docstring(node.body) is not None else node.body
+    out: list[str] = [type(node).__name__]
+    local: set[str] = set()
+    global_: set[str] = set()
+    top: list[object] = [node.args, node.returns, list(body)]
+    if hasattr(node, "type_params"):  # pragma: no branch - Python 3.12+
+        top.append(getattr(node, "type_params"))  # noqa: B009
+    stack: list[object] = top[::-1]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.AST):
+            cls = type(item)
+            out.append(cls.__name__)
+            if cls is ast.Name:
+                name = item.id  # type: ignore[attr-defined]
+                out.append(_Local(name))
+                if type(item.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                    local.add(name)
+                continue
+            if cls is ast.arg:
+                local.add(item.arg)  # type: ignore[attr-defined]
+                out.append(_Local(item.arg))  # type: ignore[attr-defined]
+                stack.append(item.annotation)  # type: ignore[attr-defined]
+                continue
+            if cls is ast.alias:
+                bound = item.asname or item.name.partition(".")[0]  # type: ignore[attr-defined]
+                local.add(bound)
+                out.append(f"str:{item.name!r}")  # type: ignore[attr-defined]
+                out.append(_Local(bound))
+                continue
+            if cls is ast.Global:
+                global_.update(item.names)  # type: ignore[attr-defined]
+            elif cls is ast.Nonlocal:
+                out.extend(_Local(n) for n in item.names)  # type: ignore[attr-defined]
+                continue
+            binder = _binder_field(item)
+            for field in reversed(_hash_fields(cls)):
+                value = getattr(item, field, None)
+                if field == binder and isinstance(value, str):
+                    local.add(value)
+                    stack.append(_Local(value))
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            out.append(f"[{len(item)}")
+            stack.extend(reversed(item))
+        elif type(item) is _Local:
+            out.append(item)
+        elif item is None:
+            out.append("~")
+        else:
+            out.append(f"{type(item).__name__}:{item!r}")
+    names: dict[str, str] = {}
+    local -= global_
+    tokens = [
+        (names.setdefault(token, f"${len(names)}") if token in local else f"@{token}")
+        if type(token) is _Local
+        else token
+        for token in out
+    ]
+    return hashlib.blake2b("\0".join(tokens).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def _binder_field(node: ast.AST) -> str | None:
+    """The field of ``node`` that binds a local name, if any."""
+    if isinstance(node, (*_FUNCTIONS, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return "name"
+    if isinstance(node, ast.MatchMapping):
+        return "rest"
+    return None
+
+
+class _Chain(NamedTuple):
+    root: str
+    attrs: tuple[str, ...]
+    node: ast.AST  # the call, or the name or attribute expression
+    is_call: bool
+
+
+def _chain(node: ast.expr) -> tuple[str | None, tuple[str, ...], ast.expr]:
+    """``a.b.c`` -> ("a", ("b", "c"), Name a); a non-name root is returned for walking."""
+    attrs: list[str] = []
+    while type(node) is ast.Attribute:
+        attrs.append(node.attr)
+        node = node.value
+    root = node.id if type(node) is ast.Name else None
+    return root, tuple(reversed(attrs)), node
+
+
+class _ConventionReader:
+    """Definitions and references, from one walk of the ``ast`` tree."""
+
+    def __init__(self, src: _Source) -> None:
+        self.src = src
+        self.bindings: dict[str, tuple[int, int, str]] = {}  # name -> (line, col, target)
+        self.chains: list[_Chain] = []
+        self.defs: list[tuple[ast.AST, str, Scope]] = []
+        self.code = [
+            1 if (s := line.lstrip(_SPACE + "\ufeff")) and s[0] != "#" else 0 for line in src.lines
+        ]
+
+    def read(self, tree: ast.Module) -> tuple[tuple[Definition, ...], tuple[Reference, ...]]:
+        stack: list[tuple[ast.AST, str, Scope]] = [(tree, "", "module")]
+        while stack:
+            node, prefix, scope = stack.pop()
+            cls = type(node)
+            if cls is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                root, attrs, rest = _chain(func)
+                if root is not None:
+                    self.chains.append(_Chain(root, attrs, node, True))
+                else:
+                    stack.append((rest, prefix, scope))
+                for child in (*node.args, *node.keywords):  # type: ignore[attr-defined]
+                    stack.append((child, prefix, scope))
+                continue
+            if cls is ast.Attribute or cls is ast.Name:
+                root, attrs, rest = _chain(node)  # type: ignore[arg-type]
+                if root is not None:
+                    self.chains.append(_Chain(root, attrs, node, False))
+                else:
+                    stack.append((rest, prefix, scope))
+                continue
+            if cls is ast.Import or cls is ast.ImportFrom:
+                self.bind(node)  # type: ignore[arg-type]
+                continue
+            if (cls is ast.Constant or cls is ast.JoinedStr) and self.multiline(node):
+                # the 0-based lines after the opening one, up to the closing one
+                first, stop = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+                for line in range(first, min(stop, len(self.code))):
+                    self.code[line] = 1
+            inner_prefix, inner_scope = prefix, scope
+            if cls in _DEF_KEYWORDS:
+                qualname = prefix + node.name  # type: ignore[attr-defined]
+                self.defs.append((node, qualname, scope))
+                if cls is ast.ClassDef:
+                    inner_prefix, inner_scope = qualname + ".", "class"
+                else:
+                    inner_prefix, inner_scope = qualname + ".<locals>.", "function"
+            for child in ast.iter_child_nodes(node):
+                stack.append((child, inner_prefix, inner_scope))
+        return self.definitions(tree), self.references(tree)
+
+    @staticmethod
+    def multiline(node: ast.AST) -> bool:
+        end: int | None = getattr(node, "end_lineno", None)
+        if end is None or end == node.lineno:  # type: ignore[attr-defined]
+            return False
+        return type(node) is ast.JoinedStr or isinstance(node.value, (str, bytes))  # type: ignore[attr-defined]
+
+    def bind(self, node: ast.Import | ast.ImportFrom) -> None:
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                if alias.asname:
+                    name, target = alias.asname, alias.name
+                else:
+                    name = target = alias.name.partition(".")[0]
+            else:
+                if alias.name == "*":
+                    continue
+                module = f"{node.module}." if node.module else ""
+                name, target = alias.asname or alias.name, f"{'.' * node.level}{module}{alias.name}"
+            where = (node.lineno, node.col_offset, target)
+            if name not in self.bindings or where < self.bindings[name]:
+                self.bindings[name] = where
+
+    # -- results ----------------------------------------------------------------------
+
+    def count(self, first: int, last: int, prefix: list[int]) -> int:
+        """Code lines among the 0-based lines first..last."""
+        last = min(last, len(prefix) - 2)
+        return prefix[last + 1] - prefix[first] if last >= first else 0
+
+    def definitions(self, tree: ast.Module) -> tuple[Definition, ...]:
+        prefix = [0, *accumulate(self.code)]
+        found: list[Definition] = []
+        for node, qualname, scope in self.defs:
+            assert isinstance(node, (*_FUNCTIONS, ast.ClassDef))
+            first = node.lineno - 1
+            last = (node.end_lineno or node.lineno) - 1
+            lines = self.count(first, last, prefix)
+            body: Sequence[ast.stmt] = node.body
+            doc = _docstring(body)
+            if doc is not None:
+                if doc.lineno - 1 > first:
+                    lines -= self.count(doc.lineno - 1, (doc.end_lineno or doc.lineno) - 1, prefix)
+                body = body[1:]
+            body_lines = self.count(body[0].lineno - 1, last, prefix) if body else 0
+            body_hash = None
+            if isinstance(node, _FUNCTIONS) and scope != "function":
+                body_hash = _body_hash(node)
+            decorators = [d.lineno - 1 for d in node.decorator_list]
+            found.append(
+                Definition(
+                    kind="class" if isinstance(node, ast.ClassDef) else "function",
+                    name=node.name,
+                    qualname=qualname,
+                    scope=scope,
+                    name_range=self.name_range(node),
+                    first_line=min([first, *decorators]),
+                    line_count=lines,
+                    body_lines=body_lines,
+                    body_hash=body_hash,
+                )
+            )
+        found.sort(key=lambda d: d.name_range)
+        return tuple(found)
+
+    def name_range(self, node: ast.AST) -> Range:
+        src = self.src
+        line, col = src.ast_start(node)
+        if isinstance(node, ast.AsyncFunctionDef):
+            line, col = src.skip_space(line, col + len("async"))
+        line, col = src.skip_space(line, col + len(_DEF_KEYWORDS[type(node)]))
+        return Range(line, col, line, src.ident_end(line, col))
+
+    def references(self, tree: ast.Module) -> tuple[Reference, ...]:
+        shadowed: set[str] = set()
+        for stmt in tree.body:
+            if isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+                shadowed.add(stmt.name)
+            elif isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                shadowed.update(t.id for t in targets if type(t) is ast.Name)
+        src = self.src
+        found: list[Reference] = []
+        for chain in self.chains:
+            bound = self.bindings.get(chain.root)
+            if bound is not None:
+                target = bound[2]
+            elif chain.root in _BUILTIN_NAMES and chain.root not in shadowed:
+                target = chain.root
+            else:
+                continue
+            if chain.attrs:
+                target = ".".join((target, *chain.attrs))
+            if target.startswith("builtins."):
+                target = target[len("builtins.") :]
+            found.append(
+                Reference(
+                    target,
+                    _range(src.ast_start(chain.node), src.ast_end(chain.node)),
+                    chain.is_call,
+                )
+            )
+        found.sort(key=lambda r: (r.range, r.target))
+        return tuple(found)
+
+
+def _convention_facts(
+    src: _Source, tree: ast.Module
+) -> tuple[tuple[Definition, ...], tuple[Reference, ...]]:
+    """Never raises: a failure costs the convention facts, not the imports."""
+    try:
+        return _ConventionReader(src).read(tree)
+    except Exception:  # pragma: no cover - defensive (RecursionError, MemoryError)
+        return (), ()
+
+
 # --- entry points ----------------------------------------------------------------------
 
 
@@ -966,8 +1275,11 @@ def _extract(text: str) -> FileFacts:
     src = _Source(text)
     tree = _parse(src)
     syntax_error: SourceProblem | None = None
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
     if isinstance(tree, ast.Module):
         imports = _finish(src, *_AstReader(src).read(tree))
+        definitions, references = _convention_facts(src, tree)
     else:
         syntax_error = tree
         imports = _parso_imports(src) or ()
@@ -976,6 +1288,8 @@ def _extract(text: str) -> FileFacts:
         exceptions=_exception_comments(src),
         syntax_error=syntax_error,
         line_count=_count_lines(src.lines),
+        definitions=definitions,
+        references=references,
     )
 
 
@@ -1023,6 +1337,22 @@ def facts_to_json(facts: FileFacts) -> dict[str, object]:
             }
             for e in facts.exceptions
         ],
+        # compact rows: a large project holds many of these
+        "definitions": [
+            [
+                d.kind,
+                d.name,
+                d.qualname,
+                d.scope,
+                _range_json(d.name_range),
+                d.first_line,
+                d.line_count,
+                d.body_lines,
+                d.body_hash,
+            ]
+            for d in facts.definitions
+        ],
+        "references": [[r.target, *_range_json(r.range), r.is_call] for r in facts.references],
     }
 
 
@@ -1138,4 +1468,58 @@ def facts_from_json(data: object) -> FileFacts:
         exceptions=tuple(exceptions),
         syntax_error=syntax_error,
         line_count=top.integer("line_count"),
+        definitions=tuple(
+            _definition_from_json(item, f"facts.definitions[{i}]")
+            for i, item in enumerate(top.items("definitions"))
+        ),
+        references=tuple(
+            _reference_from_json(item, f"facts.references[{i}]")
+            for i, item in enumerate(top.items("references"))
+        ),
     )
+
+
+_KINDS: dict[object, DefinitionKind] = {"class": "class", "function": "function"}
+_SCOPES: dict[object, Scope] = {"module": "module", "class": "class", "function": "function"}
+
+
+def _count(value: object, what: str) -> int:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{what}: expected a non-negative integer")
+    return value
+
+
+def _definition_from_json(item: object, what: str) -> Definition:
+    if not isinstance(item, list) or len(item) != 9:
+        raise ValueError(f"{what}: expected a definition row")
+    kind, name, qualname, scope, name_range, first_line, lines, body_lines, body_hash = item
+    if (
+        kind not in _KINDS
+        or scope not in _SCOPES
+        or not isinstance(name, str)
+        or not isinstance(qualname, str)
+        or not (body_hash is None or isinstance(body_hash, str))
+    ):
+        raise ValueError(f"{what}: malformed definition")
+    return Definition(
+        kind=_KINDS[kind],
+        name=name,
+        qualname=qualname,
+        scope=_SCOPES[scope],
+        name_range=_range_from_json(name_range, what),
+        first_line=_count(first_line, what),
+        line_count=_count(lines, what),
+        body_lines=_count(body_lines, what),
+        body_hash=body_hash,
+    )
+
+
+def _reference_from_json(item: object, what: str) -> Reference:
+    if (
+        not isinstance(item, list)
+        or len(item) != 6
+        or not isinstance(item[0], str)
+        or type(item[5]) is not bool
+    ):
+        raise ValueError(f"{what}: expected a reference row")
+    return Reference(item[0], _range_from_json(item[1:5], what), item[5])

@@ -10,7 +10,10 @@ its direct violations. Changing one file re-reads that file only:
   name a module - resolution is cheap, no file is re-read;
 * direct violations are recomputed for files whose edges changed;
 * graph-wide results (indirect chains, cycles) are recomputed only if some file's edges
-  changed.
+  changed;
+* convention results (naming, size, calls) are recomputed for the changed file only;
+  duplicates use an index body hash -> definitions, updated per file, and are recomputed
+  only for the hashes whose copies changed.
 
 Queries are lazy: a batch of updates costs one refresh. The invariant, tested with
 property-based tests: after any sequence of updates the model reports exactly what a
@@ -34,11 +37,13 @@ from archrules.core.config import (
     LayersRule,
     Rule,
 )
+from archrules.core.conventions import Copy, SourceFile, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.modules import Classifier, module_name
 from archrules.core.rules import Category, Checker, Edge, compile_rules
 from archrules.core.types import (
+    Definition,
     ExceptionComment,
     FileFacts,
     Kind,
@@ -81,6 +86,7 @@ class _Source:
     edges: tuple[Edge, ...] = ()
     direct: list[Violation] = field(default_factory=list)
     resolved: bool = False
+    conventions: list[Violation] = field(default_factory=list)  # naming, size, calls
 
 
 class ProjectModel:
@@ -90,6 +96,13 @@ class ProjectModel:
         self.config = config
         self.adrs = adrs
         self._checkers: list[Checker] = compile_rules(config.rules)
+        self._conventions, self._duplicates = compile_conventions(config.rules)
+        # the duplicates index: body hash -> file -> its definitions with that hash
+        self._min_copy_lines = min((c.rule.min_lines for c in self._duplicates), default=0)
+        self._copies: dict[str, dict[Path, tuple[Definition, ...]]] = {}
+        self._indexed: dict[Path, tuple[str, ...]] = {}  # file -> the hashes it is under
+        self._copy_results: dict[str, list[Violation]] = {}
+        self._copies_dirty: set[str] = set()
         self._sources: dict[Path, _Source] = {}
         self._unreadable: dict[Path, str] = {}
         self._owner: dict[str, Path] = {}  # module -> the file that defines it
@@ -142,6 +155,7 @@ class ProjectModel:
             return
         self._modules_dirty = True
         self._dirty.discard(path)
+        self._index_copies(path, None)
         if self._owner.get(source.module) == path:
             self._drop_edges(source.module)
 
@@ -162,6 +176,7 @@ class ProjectModel:
             self._modules_dirty = False
         for path in sorted(self._dirty):
             self._resolve_file(path)
+            self._check_conventions(path)
         self._dirty.clear()
 
     def _rebuild_modules(self) -> None:
@@ -210,6 +225,56 @@ class ProjectModel:
             for checker in self._checkers
             if (violation := checker.check_import(edge)) is not None
         ]
+
+    def _check_conventions(self, path: Path) -> None:
+        source = self._sources[path]
+        if self._owner.get(source.module) != path:  # a shadowed duplicate module
+            source.conventions = []
+            self._index_copies(path, None)
+            return
+        view = SourceFile(path, source.module, source.is_package, source.facts)
+        source.conventions = [v for checker in self._conventions for v in checker.check_file(view)]
+        self._index_copies(path, source.facts.definitions)
+
+    def _index_copies(self, path: Path, definitions: Sequence[Definition] | None) -> None:
+        """Put the file's definitions (None: none) in the duplicates index; the hashes
+        whose copies change are marked for recomputation."""
+        if not self._duplicates:
+            return
+        new: dict[str, list[Definition]] = {}
+        for definition in definitions or ():
+            if definition.body_hash is not None and definition.body_lines >= self._min_copy_lines:
+                new.setdefault(definition.body_hash, []).append(definition)
+        for old in self._indexed.pop(path, ()):
+            if old not in new:
+                bucket = self._copies[old]
+                del bucket[path]
+                if not bucket:
+                    del self._copies[old]
+                self._copies_dirty.add(old)
+        for body_hash, found in new.items():
+            bucket = self._copies.setdefault(body_hash, {})
+            if bucket.get(path) != tuple(found):
+                bucket[path] = tuple(found)
+                self._copies_dirty.add(body_hash)
+        if new:
+            self._indexed[path] = tuple(new)
+
+    def _copy_violations(self) -> list[Violation]:
+        """Duplicates, recomputed for the hashes whose copies changed since last time."""
+        for body_hash in self._copies_dirty:
+            copies = [
+                Copy(path, self._sources[path].module, definition)
+                for path, definitions in self._copies.get(body_hash, {}).items()
+                for definition in definitions
+            ]
+            found = [v for checker in self._duplicates for v in checker.check_copies(copies)]
+            if found:
+                self._copy_results[body_hash] = found
+            else:
+                self._copy_results.pop(body_hash, None)
+        self._copies_dirty.clear()
+        return [v for found in self._copy_results.values() for v in found]
 
     def _resolve(self, path: Path, source: _Source) -> Iterable[Edge]:
         """The file's imports as graph edges. ``from a import X, Y`` with X and Y names
@@ -280,7 +345,7 @@ class ProjectModel:
         self._refresh()
         by_path: dict[Path, list[Violation]] = {}
         for path, source in self._sources.items():
-            found = list(source.direct)
+            found = [*source.direct, *source.conventions]
             if source.facts.syntax_error is not None:
                 problem = source.facts.syntax_error
                 found.append(
@@ -294,7 +359,7 @@ class ProjectModel:
                     )
                 )
             by_path[path] = found
-        for violation in self._graph_violations():
+        for violation in (*self._graph_violations(), *self._copy_violations()):
             by_path.setdefault(violation.path, []).append(violation)
         result: list[Violation] = []
         for path, found in by_path.items():
@@ -335,18 +400,26 @@ class ProjectModel:
         comments = source.facts.exceptions
         if not comments:
             return found
+        # a finding on a line also belongs to the import statement or the (decorated)
+        # definition that starts earlier: an exception there applies to it
         stmt_of_line: dict[int, int] = {}
         for fact in source.facts.imports:
             for r in (fact.module_range, fact.name_range):
                 if r is not None:
                     stmt_of_line.setdefault(r.line, fact.stmt_line)
+        first_of_line = {d.name_range.line: d.first_line for d in source.facts.definitions}
         used: set[tuple[int, str]] = set()
         kept: list[Violation] = []
         for violation in found:
-            lines = {violation.range.line, stmt_of_line.get(violation.range.line, -1)}
+            line = violation.range.line
+            lines = {line, stmt_of_line.get(line, -1), first_of_line.get(line, -1)}
             silenced = False
             for i, comment in enumerate(comments):
                 target = comment.line + 1 if comment.own_line else comment.line
+                # module-level findings sit on the first line: a comment alone on the
+                # first line applies to them too (there is no line above)
+                if comment.line == 0 and line == 0:
+                    target = 0
                 if target in lines and violation.rule in comment.rules:
                     used.add((i, violation.rule))
                     silenced = True

@@ -59,6 +59,12 @@ def format_adr_id(number: int) -> str:
     return f"ADR-{number:04d}"
 
 
+def adr_label(number: int, title: str | None) -> str:
+    """``ADR-0002: Title``, or ``ADR-0002`` when the title is unknown."""
+    adr_id = format_adr_id(number)
+    return f"{adr_id}: {title}" if title else adr_id
+
+
 # --- Facts read from one source file ---------------------------------------------------
 
 
@@ -103,12 +109,62 @@ class SourceProblem:
     range: Range
 
 
+DefinitionKind = Literal["class", "function"]
+Scope = Literal["module", "class", "function"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A ``class`` or ``def`` (``async def`` too), for the convention rules.
+
+    ``scope`` is where it is defined: at the top of the module, in a class body (a method,
+    a nested class) or inside a function. ``qualname`` follows Python: ``C.m``,
+    ``f.<locals>.g``. ``first_line`` is the line of its first decorator (or of the keyword
+    when it has none): an exception comment there applies to the definition.
+
+    ``line_count`` counts the lines from the ``def``/``class`` line to the last line,
+    leaving out blank lines, comment-only lines and the docstring (ADR-0007);
+    ``body_lines`` counts the body's lines the same way, without the signature.
+    ``body_hash`` (functions at module or class scope only) identifies the body after
+    dropping the docstring and renaming parameters and local names by order of first use;
+    literals, attribute names and non-local names are kept.
+    """
+
+    kind: DefinitionKind
+    name: str
+    qualname: str
+    scope: Scope
+    name_range: Range
+    first_line: int
+    line_count: int
+    body_lines: int = 0
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of an imported (or builtin) name: ``o.getenv(...)`` after ``import os as o``.
+
+    ``target`` is the dotted name after resolving the import alias of its first part
+    (``os.getenv``; ``print`` for a builtin; a relative import keeps its leading dots:
+    ``..util.helper``). ``range`` is the call when ``is_call``, else the name or attribute
+    expression.
+    """
+
+    target: str
+    range: Range
+    is_call: bool
+
+
 @dataclass(frozen=True)
 class FileFacts:
     imports: tuple[ImportFact, ...] = ()
     exceptions: tuple[ExceptionComment, ...] = ()
     syntax_error: SourceProblem | None = None
     line_count: int = 0
+    # from the ``ast`` path only: a file that does not parse has none (ADR-0007)
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
 
 
 # --- Findings --------------------------------------------------------------------------

@@ -1,0 +1,357 @@
+"""The convention rules: naming, size, calls and duplicates, each compiled into a checker.
+
+They judge definitions and references (``core.facts``), never imports, so they sit beside
+the import rules of ``core.rules`` and the model runs them per file:
+
+* ``check_file`` (naming, size, calls) depends only on one file's facts and its module, so
+  the model caches its results per file and recomputes them only when that file changes;
+* duplicates compare files: the model keeps an index body hash -> definitions, updated per
+  file, and asks :meth:`DuplicatesChecker.check_copies` about each hash whose copies
+  changed.
+
+What counts (recorded in ADR-0007):
+
+* ``naming``: ``classes`` applies to classes at module level and nested in classes;
+  ``functions`` to module-level functions and methods (``def`` in a class body), dunder
+  names (``__init__``) left out; functions nested in functions are not checked.
+  ``modules`` applies to the last part of the module name (a package's own name for an
+  ``__init__.py``); ``must-define`` asks each module in scope for a module-level class
+  with a matching name (packages, ``__init__.py``, are exempt, and so is a file that does
+  not parse: it has no definitions until it parses again). A pattern is a glob (``*`` and
+  ``?``) or a style: ``snake_case`` (no upper-case letter), ``PascalCase`` (starts with an
+  upper-case letter, no ``_``), ``UPPER_CASE`` (no lower-case letter); leading
+  underscores are ignored by the styles.
+* ``size``: a module's lines are its physical lines, as an editor numbers them (like
+  pylint's ``max-module-lines``); a function's lines run from its ``def`` line to its last
+  line, without decorators, its docstring, blank lines and comment-only lines. Every
+  function counts, methods and nested functions too.
+* ``calls``: a forbidden entry ``os.environ`` matches a use of ``os.environ`` or of anything
+  below it (``os.environ.get(...)``), reached through any import alias (``import os as
+  o``, ``from os import environ as env``); ``print`` matches the builtin when no import or
+  module-level definition rebinds the name. Local variables that shadow an imported name
+  are not tracked. Imports themselves are not reported, their uses are.
+* ``duplicates``: functions at module level and methods whose bodies hash the same (see
+  ``core.types.Definition``) and have at least ``min-lines`` body lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archrules.core.config import CallsRule, DuplicatesRule, NamingRule, Rule, SizeRule
+from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
+from archrules.core.types import Definition, FileFacts, Range, Related, Violation
+
+_MODULE_START = Range(0, 0, 0, 0)
+
+
+def name_matches(pattern: str, name: str) -> bool:
+    """A name style (``snake_case``, ``PascalCase``, ``UPPER_CASE``) or a name glob."""
+    if pattern not in NAME_STYLES:
+        return glob_match(pattern, name)
+    core = name.strip("_")
+    if not core:
+        return True
+    if pattern == "snake_case":
+        return not any(ch.isupper() for ch in core)
+    if pattern == "UPPER_CASE":
+        return not any(ch.islower() for ch in core)
+    return core[0].isupper() and "_" not in core
+
+
+def describe_pattern(pattern: str) -> str:
+    return pattern if pattern in NAME_STYLES else f"'{pattern}'"
+
+
+def is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _in_scope(exprs: Sequence[ModuleExpr], module: str) -> bool:
+    return any(expr.matches(module) for expr in exprs)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """What a convention checker may know about one file."""
+
+    path: Path
+    module: str
+    is_package: bool
+    facts: FileFacts
+
+
+class ConventionChecker:
+    rule: Rule
+
+    def check_file(self, source: SourceFile) -> list[Violation]:
+        raise NotImplementedError
+
+    def _violation(
+        self,
+        source: SourceFile,
+        range_: Range,
+        message: str,
+        key: tuple[str, ...],
+        related: tuple[Related, ...] = (),
+    ) -> Violation:
+        rule = self.rule
+        return Violation(
+            rule=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            path=source.path,
+            range=range_,
+            message=message,
+            adr=rule.adr,
+            key=key,
+            related=related,
+        )
+
+
+# --- naming ----------------------------------------------------------------------------
+
+
+class NamingChecker(ConventionChecker):
+    def __init__(self, rule: NamingRule) -> None:
+        self.rule = self._rule = rule
+
+    def check_file(self, source: SourceFile) -> list[Violation]:
+        rule = self._rule
+        module = source.module
+        if not _in_scope(rule.in_, module):
+            return []
+        found: list[Violation] = []
+        last = module.rpartition(".")[2]
+        if rule.modules is not None and not name_matches(rule.modules, last):
+            found.append(
+                self._violation(
+                    source,
+                    _MODULE_START,
+                    f"module name '{last}' ({module}) is not {describe_pattern(rule.modules)}",
+                    (module, "module"),
+                )
+            )
+        for definition in source.facts.definitions:
+            if definition.scope == "function":
+                continue
+            if definition.kind == "class":
+                pattern, what = rule.classes, "class"
+            else:
+                pattern = rule.functions
+                what = "method" if definition.scope == "class" else "function"
+                if is_dunder(definition.name):
+                    continue
+            if pattern is None or name_matches(pattern, definition.name):
+                continue
+            found.append(
+                self._violation(
+                    source,
+                    definition.name_range,
+                    f"{what} name '{definition.qualname}' in {module} is not "
+                    f"{describe_pattern(pattern)}",
+                    (module, definition.qualname),
+                )
+            )
+        if (
+            rule.must_define is not None
+            and not source.is_package
+            and source.facts.syntax_error is None
+            and not any(
+                d.kind == "class" and d.scope == "module" and name_matches(rule.must_define, d.name)
+                for d in source.facts.definitions
+            )
+        ):
+            found.append(
+                self._violation(
+                    source,
+                    _MODULE_START,
+                    f"{module} defines no class named {describe_pattern(rule.must_define)}",
+                    (module, "must-define"),
+                )
+            )
+        return found
+
+
+# --- size ------------------------------------------------------------------------------
+
+
+class SizeChecker(ConventionChecker):
+    def __init__(self, rule: SizeRule) -> None:
+        self.rule = self._rule = rule
+
+    def check_file(self, source: SourceFile) -> list[Violation]:
+        rule = self._rule
+        module = source.module
+        if not _in_scope(rule.in_, module):
+            return []
+        found: list[Violation] = []
+        limit = rule.max_module_lines
+        if limit is not None and source.facts.line_count > limit:
+            found.append(
+                self._violation(
+                    source,
+                    _MODULE_START,
+                    f"{module} has {source.facts.line_count} lines, more than {limit}",
+                    (module, "module"),
+                )
+            )
+        limit = rule.max_function_lines
+        if limit is not None:
+            for definition in source.facts.definitions:
+                if definition.kind != "function" or definition.line_count <= limit:
+                    continue
+                found.append(
+                    self._violation(
+                        source,
+                        definition.name_range,
+                        f"function {definition.qualname} in {module} has "
+                        f"{definition.line_count} lines, more than {limit} (blank lines, "
+                        "comments and the docstring not counted)",
+                        (module, definition.qualname),
+                    )
+                )
+        return found
+
+
+# --- calls -----------------------------------------------------------------------------
+
+
+def absolute_target(target: str, module: str, is_package: bool) -> str | None:
+    """A reference's target with a relative import's leading dots resolved, as Python does;
+    None when it climbs beyond the top-level package."""
+    if not target.startswith("."):
+        return target
+    rest = target.lstrip(".")
+    level = len(target) - len(rest)
+    package = module.split(".")
+    if not is_package:
+        package = package[:-1]
+    keep = len(package) - (level - 1)
+    if keep <= 0:
+        return None
+    return ".".join([*package[:keep], rest])
+
+
+class CallsChecker(ConventionChecker):
+    def __init__(self, rule: CallsRule) -> None:
+        self.rule = self._rule = rule
+        self._forbid = rule.forbid
+
+    def _forbidden(self, target: str) -> str | None:
+        for name in self._forbid:
+            if target == name or target.startswith(name + "."):
+                return name
+        return None
+
+    def check_file(self, source: SourceFile) -> list[Violation]:
+        rule = self._rule
+        module = source.module
+        if not _in_scope(rule.in_, module) or _in_scope(rule.except_in, module):
+            return []
+        found: list[Violation] = []
+        for reference in source.facts.references:
+            target = absolute_target(reference.target, module, source.is_package)
+            if target is None:
+                continue
+            name = self._forbidden(target)
+            if name is None:
+                continue
+            verb = "calls" if reference.is_call else "uses"
+            found.append(
+                self._violation(
+                    source,
+                    reference.range,
+                    f"{module} {verb} {target}, which is not allowed here (forbidden: {name})",
+                    (module, name),
+                )
+            )
+        return found
+
+
+# --- duplicates ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One definition with a given body hash, where it is."""
+
+    path: Path
+    module: str
+    definition: Definition
+
+    @property
+    def ident(self) -> str:
+        return f"{self.module}.{self.definition.qualname}"
+
+    def sort_key(self) -> tuple[str, Range]:
+        return str(self.path), self.definition.name_range
+
+
+class DuplicatesChecker:
+    def __init__(self, rule: DuplicatesRule) -> None:
+        self.rule = rule
+
+    def check_copies(self, copies: Iterable[Copy]) -> list[Violation]:
+        """``copies``: definitions sharing one body hash; a violation on each if two or
+        more are in scope and long enough."""
+        rule = self.rule
+        mine = sorted(
+            (
+                copy
+                for copy in copies
+                if copy.definition.body_lines >= rule.min_lines and _in_scope(rule.in_, copy.module)
+            ),
+            key=Copy.sort_key,
+        )
+        if len(mine) < 2:
+            return []
+        found: list[Violation] = []
+        for copy in mine:
+            others = [other for other in mine if other is not copy]
+            names = ", ".join(other.ident for other in others)
+            related = tuple(
+                Related(
+                    other.path,
+                    other.definition.name_range,
+                    f"the same body: {other.ident}",
+                )
+                for other in others
+            )
+            found.append(
+                Violation(
+                    rule=rule.name,
+                    kind=rule.kind,
+                    severity=rule.severity,
+                    path=copy.path,
+                    range=copy.definition.name_range,
+                    message=(
+                        f"function {copy.ident} has the same body as {names} "
+                        f"({copy.definition.body_lines} lines, after renaming locals)"
+                    ),
+                    adr=rule.adr,
+                    key=(copy.ident, *(other.ident for other in others)),
+                    related=related,
+                )
+            )
+        return found
+
+
+def compile_conventions(
+    rules: Iterable[Rule],
+) -> tuple[list[ConventionChecker], list[DuplicatesChecker]]:
+    """Per-file checkers, and duplicates checkers (which compare files)."""
+    per_file: list[ConventionChecker] = []
+    duplicates: list[DuplicatesChecker] = []
+    for rule in rules:
+        if isinstance(rule, NamingRule):
+            per_file.append(NamingChecker(rule))
+        elif isinstance(rule, SizeRule):
+            per_file.append(SizeChecker(rule))
+        elif isinstance(rule, CallsRule):
+            per_file.append(CallsChecker(rule))
+        elif isinstance(rule, DuplicatesRule):
+            duplicates.append(DuplicatesChecker(rule))
+    return per_file, duplicates
