@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archrules import __version__
-from archrules.core.types import SEVERITIES, Range, Violation, format_adr_id
+from archrules.core.types import SEVERITIES, Range, Violation, adr_label, format_adr_id
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -117,16 +117,10 @@ def _adr_title(report: Report, violation: Violation) -> str | None:
     return None
 
 
-def _adr_label(number: int, title: str | None) -> str:
-    """``ADR-0002: Title``, or ``ADR-0002`` when the title is unknown."""
-    adr_id = format_adr_id(number)
-    return f"{adr_id}: {title}" if title else adr_id
-
-
 def _message_with_adr(report: Report, violation: Violation) -> str:
     if violation.adr is None:
         return violation.message
-    return f"{violation.message} ({_adr_label(violation.adr, _adr_title(report, violation))})"
+    return f"{violation.message} ({adr_label(violation.adr, _adr_title(report, violation))})"
 
 
 def _shows_chain(violation: Violation) -> bool:
@@ -283,7 +277,7 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     short = info.description or f"{info.kind} rule"
     full = f"{short.rstrip('.')}. Kind: {info.kind}. Default severity: {info.severity}."
     if info.adr is not None:
-        full += f" Rationale: {_adr_label(info.adr, info.adr_title)}."
+        full += f" Rationale: {adr_label(info.adr, info.adr_title)}."
     descriptor: dict[str, Any] = {
         "id": info.name,
         "name": info.name,
@@ -303,7 +297,7 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
 
 
 def _sarif_help(info: RuleInfo, adr: int) -> dict[str, str]:
-    label = _adr_label(adr, info.adr_title)
+    label = adr_label(adr, info.adr_title)
     status = f" ({info.adr_status})" if info.adr_status else ""
     decision = f"\n\n{info.adr_decision}" if info.adr_decision else ""
     return {

@@ -78,6 +78,22 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--baseline", type=Path, metavar="FILE", help="the file to write")
     baseline.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
 
+    server = sub.add_parser(
+        "server",
+        help="run the language server (LSP over stdio)",
+        description="Run the archrules language server: diagnostics as you type, hover that "
+        "quotes the ADR, quick fixes that cite ADRs. Speaks LSP over stdio unless --tcp is "
+        "given. Logs go to stderr (JSON lines) or to --log-file; never to stdout.",
+    )
+    server.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port (for debugging)")
+    server.add_argument("--log-file", type=Path, metavar="FILE", help="append the logs to FILE")
+    server.add_argument(
+        "--log-level",
+        choices=("error", "warning", "info", "debug"),
+        default="info",
+        help="initial log level (a client setting may change it; default: info)",
+    )
+
     adr = sub.add_parser("adr", help="list or create Architecture Decision Records")
     adr_sub = adr.add_subparsers(dest="adr_command", metavar="ADR_COMMAND")
     adr_new = adr_sub.add_parser("new", help="create the next ADR from the MADR template")
@@ -119,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "baseline":
             return _baseline(args)
+        if args.command == "server":
+            from archrules.lsp.main import serve
+
+            return serve(args.tcp, args.log_file, args.log_level)
         if args.command == "adr":
             if args.adr_command == "new":
                 return _adr_new(args)

@@ -160,6 +160,37 @@ class ProjectModel:
             self._drop_edges(source.module)
 
     @property
+    def checkers(self) -> Sequence[Checker]:
+        return self._checkers
+
+    def hypothetical(self, importer: str, imported: str, path: Path) -> list[Violation]:
+        """What a direct import of ``imported`` by ``importer`` would break (for explaining
+        a re-export: the name really comes from a module the importer may not use)."""
+        self._refresh()
+        edge = Edge(
+            importer, imported, path, Range(0, 0, 0, 0), 0, self._classifier.classify(imported)
+        )
+        return [v for c in self._checkers if (v := c.check_import(edge)) is not None]
+
+    def facts_of(self, path: Path) -> FileFacts | None:
+        source = self._sources.get(path)
+        return source.facts if source is not None else None
+
+    def module_of(self, path: Path) -> str | None:
+        """The module a file of this model defines, None if it is not one."""
+        source = self._sources.get(path)
+        return source.module if source is not None else None
+
+    def path_of(self, module: str) -> Path | None:
+        """The file that defines a module, None for namespace packages and externals."""
+        self._refresh()
+        return self._owner.get(module)
+
+    def set_adrs(self, adrs: AdrSet) -> None:
+        """The ADR directory changed: findings that cite ADRs are computed per query."""
+        self.adrs = adrs
+
+    @property
     def paths(self) -> list[Path]:
         return sorted(self._sources)
 
@@ -340,8 +371,10 @@ class ProjectModel:
             self._global = [v for checker in self._checkers for v in checker.check_graph(self)]
         return self._global
 
-    def violations(self) -> list[Violation]:
-        """Every finding, exceptions applied, sorted."""
+    def violations(self, *, graph: bool = True) -> list[Violation]:
+        """Every finding, exceptions applied, sorted. ``graph=False`` leaves out graph-wide
+        findings (chains, cycles) and unused-exception hints, which need every file: the
+        language server asks for this while it is still indexing."""
         self._refresh()
         by_path: dict[Path, list[Violation]] = {}
         for path, source in self._sources.items():
@@ -359,11 +392,13 @@ class ProjectModel:
                     )
                 )
             by_path[path] = found
-        for violation in (*self._graph_violations(), *self._copy_violations()):
+        # duplicates, like graph-wide findings, compare files: they need every file
+        cross_file = (*self._graph_violations(), *self._copy_violations()) if graph else ()
+        for violation in cross_file:
             by_path.setdefault(violation.path, []).append(violation)
         result: list[Violation] = []
         for path, found in by_path.items():
-            result.extend(self._apply_exceptions(path, self._sources[path], found))
+            result.extend(self._apply_exceptions(path, self._sources[path], found, graph))
         for path, message in self._unreadable.items():
             result.append(
                 self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
@@ -395,7 +430,7 @@ class ProjectModel:
         )
 
     def _apply_exceptions(
-        self, path: Path, source: _Source, found: list[Violation]
+        self, path: Path, source: _Source, found: list[Violation], report_unused: bool
     ) -> list[Violation]:
         comments = source.facts.exceptions
         if not comments:
@@ -428,7 +463,7 @@ class ProjectModel:
         for i, comment in enumerate(comments):
             kept.extend(self._exception_problems(path, source, comment))
             for rule, rule_range in zip(comment.rules, comment.rule_ranges, strict=False):
-                if (i, rule) in used:
+                if (i, rule) in used or not report_unused:
                     continue
                 known = self.config.rule(rule) is not None or rule in BUILTIN_RULES
                 message = (

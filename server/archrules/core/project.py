@@ -28,6 +28,7 @@ class Project:
     model: ProjectModel | None = None
     problems: list[ConfigProblem] = field(default_factory=list)  # config errors: exit 2
     notes: list[str] = field(default_factory=list)  # things skipped, worth a warning
+    config_text: str = ""
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -36,54 +37,86 @@ def read_source(path: Path) -> tuple[bytes, str]:
     return data, decode_source(data)
 
 
-def open_project(config_path: Path, *, cache_dir: Path | None) -> Project:
+def load_project(config_path: Path, text: str | None = None) -> Project:
+    """The config (from ``text`` if given, e.g. an unsaved editor buffer, else the file),
+    its ADRs and an empty model; no source file is read yet."""
     config_path = config_path.absolute()
     project = Project(config_path)
-    try:
-        text = decode_source(config_path.read_bytes())
-    except OSError as error:
-        project.problems.append(
-            ConfigProblem(config_path, Range(0, 0, 0, 0), f"cannot read: {error.strerror}")
-        )
-        return project
+    if text is None:
+        try:
+            text = decode_source(config_path.read_bytes())
+        except OSError as error:
+            project.problems.append(
+                ConfigProblem(config_path, Range(0, 0, 0, 0), f"cannot read: {error.strerror}")
+            )
+            return project
+    project.config_text = text
     result = load_config(config_path, text)
     project.problems.extend(result.problems)
     config = result.config
     if config is None or result.problems:
         return project
     project.config = config
-    adrs = _load_adrs(config, project)
-    model = ProjectModel(config, adrs)
-    project.model = model
+    project.model = ProjectModel(config, load_project_adrs(config, project.problems, project.notes))
+    return project
 
+
+def discover_files(project: Project) -> list[Path]:
+    """The project's source files, nested projects' subtrees left out."""
+    config = project.config
+    assert config is not None
     nested = {p.parent for p in find_configs_below(config.root_dir) if p.parent != config.root_dir}
     discovery = discover(config.root_dir, config.roots, config.exclude, nested)
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
+    return [source.path for source in discovery.files]
 
-    cache = FactsCache(cache_dir, config_path, text) if cache_dir is not None else None
-    for source in discovery.files:
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            model.set_unreadable(source.path, f"cannot read this file: {error.strerror}")
-            continue
-        sha = content_hash(data)
-        facts = cache.get(source.path, sha) if cache is not None else None
-        if facts is None:
-            facts = extract_facts(decode_source(data))
-            if cache is not None:
-                cache.put(source.path, sha, facts)
-        model.set_facts(source.path, facts)
+
+def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
+    """Read one file from disk into the model (through the cache). False if it is gone."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        model.remove(path)
+        return False
+    except OSError as error:
+        model.set_unreadable(path, f"cannot read this file: {error.strerror}")
+        return True
+    sha = content_hash(data)
+    facts = cache.get(path, sha) if cache is not None else None
+    if facts is None:
+        facts = extract_facts(decode_source(data))
+        if cache is not None:
+            cache.put(path, sha, facts)
+    model.set_facts(path, facts)
+    return True
+
+
+def open_cache(project: Project, cache_dir: Path | None) -> FactsCache | None:
+    if cache_dir is None or project.config is None:
+        return None
+    return FactsCache(cache_dir, project.config_path, project.config_text)
+
+
+def open_project(config_path: Path, *, cache_dir: Path | None) -> Project:
+    """Everything at once, as ``archrules check`` needs it."""
+    project = load_project(config_path)
+    model = project.model
+    if model is None:
+        return project
+    files = discover_files(project)
+    cache = open_cache(project, cache_dir)
+    for path in files:
+        read_into(model, path, cache)
     if cache is not None:
-        cache.retain({s.path for s in discovery.files})
+        cache.retain(set(files))
         cache.save()
     project.problems.extend(model.config_problems())
     return project
 
 
-def _load_adrs(config: Config, project: Project) -> AdrSet:
+def load_project_adrs(config: Config, problems: list[ConfigProblem], notes: list[str]) -> AdrSet:
     if config.adr_directory is not None and not config.adr_directory.is_dir():
-        project.problems.append(
+        problems.append(
             ConfigProblem(
                 config.path,
                 config.adr_directory_range or Range(0, 0, 0, 0),
@@ -91,5 +124,5 @@ def _load_adrs(config: Config, project: Project) -> AdrSet:
             )
         )
     adrs = load_adrs(find_adr_directory(config.root_dir, config.adr_directory))
-    project.notes.extend(f"{p.path}:{p.line + 1}: {p.message}" for p in adrs.problems)
+    notes.extend(f"{p.path}:{p.line + 1}: {p.message}" for p in adrs.problems)
     return adrs

@@ -1,0 +1,352 @@
+"""Many projects at once, as an editor sees them.
+
+A ``Workspace`` holds every project (one per config file) found in the folders it is given
+or governing the files it is shown, the text of open documents (which wins over the disk),
+and the background indexing of files on disk. It routes each change to the project that
+governs the file (the nearest config), re-reads nothing else, and reports results per file.
+The language server is a thin adapter over it; it knows nothing of LSP.
+
+Invariant (tested through the protocol): once indexing is done, the results for every file
+equal those of a fresh ``open_project`` of the same texts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archrules.core.adr import AdrSet
+from archrules.core.baseline import BASELINE_NAME, BaselineError, apply_baseline, load_baseline
+from archrules.core.cache import FactsCache
+from archrules.core.config import ConfigProblem, find_config, find_configs_below
+from archrules.core.modules import is_excluded
+from archrules.core.project import (
+    Project,
+    discover_files,
+    load_project,
+    load_project_adrs,
+    open_cache,
+    read_into,
+)
+from archrules.core.types import FileFacts, Violation
+
+CONFIG_NAMES = ("archrules.toml", "pyproject.toml")
+
+
+@dataclass
+class ProjectState:
+    """One config file and what follows from it."""
+
+    config_path: Path
+    project: Project  # the last project whose config loaded, else the failed attempt
+    problems: list[ConfigProblem] = field(default_factory=list)  # of the current config text
+    notes: list[str] = field(default_factory=list)
+    pending: list[Path] = field(default_factory=list)  # discovered, not read yet
+    total: int = 0  # files discovered
+    cache: FactsCache | None = None
+    baseline: Counter[tuple[str, ...]] | None = None
+    baseline_problem: str | None = None
+    nested: frozenset[Path] = frozenset()  # directories governed by nested configs
+
+    @property
+    def root_dir(self) -> Path:
+        return self.config_path.parent
+
+    @property
+    def indexed(self) -> bool:
+        return not self.pending
+
+    @property
+    def adrs(self) -> AdrSet | None:
+        model = self.project.model
+        return model.adrs if model is not None else None
+
+
+class Workspace:
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.projects: dict[Path, ProjectState] = {}
+        self.overlays: dict[Path, str] = {}  # open documents: their text wins over the disk
+        self.folders: list[Path] = []
+
+    # --- projects --------------------------------------------------------------------
+
+    def add_folder(self, folder: Path) -> list[ProjectState]:
+        folder = Path(os.path.abspath(folder))
+        if folder not in self.folders:
+            self.folders.append(folder)
+        configs = find_configs_below(folder)
+        above = find_config(folder)
+        if above is not None:
+            configs.append(above)
+        return [self._ensure(config) for config in sorted(set(configs))]
+
+    def remove_folder(self, folder: Path) -> None:
+        folder = Path(os.path.abspath(folder))
+        if folder in self.folders:
+            self.folders.remove(folder)
+        for config_path in list(self.projects):
+            inside = folder == config_path.parent or folder in config_path.parents
+            needed = any(self._governs(config_path, path) for path in self.overlays)
+            if inside and not needed:
+                del self.projects[config_path]
+
+    def _ensure(self, config_path: Path) -> ProjectState:
+        state = self.projects.get(config_path)
+        if state is None:
+            state = ProjectState(config_path, Project(config_path))
+            self.projects[config_path] = state
+            self._load(state)
+            self._refresh_nested()
+        return state
+
+    def _refresh_nested(self) -> None:
+        for state in self.projects.values():
+            state.nested = frozenset(
+                other.root_dir
+                for other in self.projects.values()
+                if other.root_dir != state.root_dir and state.root_dir in other.root_dir.parents
+            )
+
+    def _load(self, state: ProjectState) -> None:
+        """(Re)load a project's config from its open text or the disk. A config that does
+        not load keeps the last valid project running, with the problems reported."""
+        project = load_project(state.config_path, self.overlays.get(state.config_path))
+        state.problems = list(project.problems)
+        state.notes = list(project.notes)
+        model = project.model
+        if model is None:
+            if state.project.model is None:
+                state.project = project
+            return
+        old = state.project.model
+        state.project = project
+        files = discover_files(project)
+        state.notes = list(project.notes)
+        state.cache = open_cache(project, self.cache_dir)
+        state.pending = []
+        state.total = len(files)
+        for path in files:
+            facts = old.facts_of(path) if old is not None else None
+            if path in self.overlays:
+                model.set_text(path, self.overlays[path])
+            elif facts is not None:
+                model.set_facts(path, facts)
+            else:
+                model.set_facts(path, FileFacts())  # its module exists; its facts come next
+                state.pending.append(path)
+        for path, text in self.overlays.items():
+            if self._accepts(state, path):
+                model.set_text(path, text)
+        self._load_baseline(state)
+        if state.indexed:
+            self._finish(state)
+
+    def _load_baseline(self, state: ProjectState) -> None:
+        path = state.root_dir / BASELINE_NAME
+        state.baseline, state.baseline_problem = None, None
+        if path.is_file():
+            try:
+                state.baseline = load_baseline(path)
+            except BaselineError as error:
+                state.baseline_problem = str(error)
+
+    def _finish(self, state: ProjectState) -> None:
+        model = state.project.model
+        assert model is not None
+        if state.cache is not None:
+            state.cache.retain(set(model.paths))
+            state.cache.save()
+        if not state.problems:
+            state.problems = list(model.config_problems())
+
+    def project_for(self, path: Path) -> ProjectState | None:
+        """The project governing ``path``: the nearest config above it."""
+        best: ProjectState | None = None
+        for state in self.projects.values():
+            if self._governs(state.config_path, path) and (
+                best is None or len(state.root_dir.parts) > len(best.root_dir.parts)
+            ):
+                best = state
+        return best
+
+    @staticmethod
+    def _governs(config_path: Path, path: Path) -> bool:
+        return config_path.parent in path.parents or path == config_path
+
+    def project_of_config(self, path: Path) -> ProjectState | None:
+        return self.projects.get(path)
+
+    def _accepts(self, state: ProjectState, path: Path) -> bool:
+        """Whether a ``.py`` file belongs to the project's modules, as discovery would."""
+        config = state.project.config
+        if config is None or self.project_for(path) is not state or path.suffix != ".py":
+            return False
+        return not is_excluded(path, config.root_dir, config.roots, config.exclude, state.nested)
+
+    def _adr_project(self, path: Path) -> ProjectState | None:
+        for state in self.projects.values():
+            adrs = state.adrs
+            if adrs is not None and adrs.directory is not None and path.parent == adrs.directory:
+                return state
+        return None
+
+    # --- indexing ---------------------------------------------------------------------
+
+    @property
+    def indexing(self) -> bool:
+        return any(state.pending for state in self.projects.values())
+
+    def progress(self) -> tuple[int, int]:
+        """Files read so far and files discovered, over every project."""
+        total = sum(state.total for state in self.projects.values())
+        left = sum(len(state.pending) for state in self.projects.values())
+        return total - left, total
+
+    def index_some(self, count: int) -> int:
+        """Read up to ``count`` pending files from disk; the number read."""
+        done = 0
+        for state in list(self.projects.values()):
+            model = state.project.model
+            while state.pending and done < count and model is not None:
+                path = state.pending.pop()
+                done += 1
+                if path not in self.overlays:
+                    read_into(model, path, state.cache)
+            if not state.pending and done and model is not None:
+                self._finish(state)
+            if done >= count:
+                break
+        return done
+
+    # --- changes ----------------------------------------------------------------------
+
+    def set_text(self, path: Path, text: str) -> ProjectState | None:
+        """An open document's text (on open and on every change)."""
+        path = Path(os.path.abspath(path))
+        self.overlays[path] = text
+        return self._changed(path)
+
+    def close(self, path: Path) -> ProjectState | None:
+        """The document is closed: the disk is the truth again."""
+        path = Path(os.path.abspath(path))
+        if self.overlays.pop(path, None) is None:
+            return None
+        return self._changed(path)
+
+    def disk_changed(self, path: Path) -> ProjectState | None:
+        """A file was created, changed or deleted on disk (outside the editor)."""
+        path = Path(os.path.abspath(path))
+        if path in self.overlays:
+            return self.project_for(path)  # the open buffer wins; nothing changes
+        return self._changed(path)
+
+    def _changed(self, path: Path) -> ProjectState | None:
+        if path.name in CONFIG_NAMES:
+            return self._config_changed(path)
+        if path.name == BASELINE_NAME:
+            state = self.projects.get(path.parent / "archrules.toml") or self.project_for(path)
+            if state is not None and state.root_dir == path.parent:
+                self._load_baseline(state)
+            return state
+        adr_state = self._adr_project(path) if path.suffix == ".md" else None
+        if adr_state is not None:
+            self._reload_adrs(adr_state)
+            return adr_state
+        if path.suffix != ".py":
+            return None
+        if path not in self.overlays and find_config(path.parent) is None:
+            return None
+        state = self.project_for(path) or self._discover_for(path)
+        if state is None:
+            return None
+        model = state.project.model
+        if model is None:
+            return state
+        if not self._accepts(state, path):
+            model.remove(path)
+            return state
+        if path in self.overlays:
+            model.set_text(path, self.overlays[path])
+        elif path.exists():
+            read_into(model, path, state.cache)
+            if path in state.pending:
+                state.pending.remove(path)
+        else:
+            model.remove(path)
+        return state
+
+    def _discover_for(self, path: Path) -> ProjectState | None:
+        config = find_config(path.parent)
+        return self._ensure(config) if config is not None else None
+
+    def _config_changed(self, path: Path) -> ProjectState | None:
+        state = self.projects.get(path)
+        exists = path in self.overlays or path.is_file()
+        if state is None:
+            # a new config file (or a pyproject.toml, which may or may not declare one)
+            if not exists or find_config(path.parent) != path:
+                return None
+            state = self._ensure(path)
+            self._reload_enclosing(state)
+            return state
+        if not exists or (path.name == "pyproject.toml" and find_config(path.parent) != path):
+            del self.projects[path]
+            self._refresh_nested()
+            self._reload_enclosing(state)
+            return state
+        self._load(state)
+        return state
+
+    def _reload_enclosing(self, changed: ProjectState) -> None:
+        """A config appeared or disappeared: the projects above it gain or lose files."""
+        self._refresh_nested()
+        for state in list(self.projects.values()):
+            if state is not changed and state.root_dir in changed.root_dir.parents:
+                self._load(state)
+
+    def _reload_adrs(self, state: ProjectState) -> None:
+        config, model = state.project.config, state.project.model
+        if config is None or model is None:
+            return
+        problems: list[ConfigProblem] = []
+        notes: list[str] = []
+        model.set_adrs(load_project_adrs(config, problems, notes))
+        if state.indexed:
+            state.problems = problems + list(model.config_problems())
+
+    # --- results ----------------------------------------------------------------------
+
+    def results(self, *, baseline: bool = True) -> dict[Path, list[Violation]]:
+        """Every finding of every project, by file. While a project is indexing, its
+        graph-wide findings wait for the index."""
+        found: dict[Path, list[Violation]] = {}
+        for state in self.projects.values():
+            for path, violations in self.project_results(state, baseline=baseline).items():
+                found.setdefault(path, []).extend(violations)
+        return found
+
+    def project_results(
+        self, state: ProjectState, *, baseline: bool = True
+    ) -> dict[Path, list[Violation]]:
+        model = state.project.model
+        if model is None:
+            return {}
+        violations: Iterable[Violation] = model.violations(graph=state.indexed)
+        if baseline and state.baseline is not None:
+            violations = apply_baseline(list(violations), state.baseline).reported
+        found: dict[Path, list[Violation]] = {}
+        for violation in violations:
+            found.setdefault(violation.path, []).append(violation)
+        return found
+
+    def config_problems(self) -> dict[Path, list[ConfigProblem]]:
+        found: dict[Path, list[ConfigProblem]] = {}
+        for state in self.projects.values():
+            found.setdefault(state.config_path, [])
+            for problem in state.problems:
+                found.setdefault(problem.path, []).append(problem)
+        return found

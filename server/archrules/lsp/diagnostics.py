@@ -1,0 +1,171 @@
+"""Diagnostics: engine findings as LSP diagnostics, pushed or pulled from one store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from archrules.core.adr import AdrSet
+from archrules.core.config import ConfigProblem
+from archrules.core.types import Violation, adr_label, format_adr_id
+from archrules.lsp.convert import to_client_range
+from archrules.lsp.server import ArchrulesServer
+from archrules.lsp.store import result_id
+
+SOURCE = "archrules"
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def message_with_adr(violation: Violation, adrs: AdrSet | None) -> str:
+    if violation.adr is None:
+        return violation.message
+    adr = adrs.get(violation.adr) if adrs is not None else None
+    return f"{violation.message} ({adr_label(violation.adr, adr.title if adr else None)})"
+
+
+def to_diagnostic(server: ArchrulesServer, violation: Violation) -> types.Diagnostic:
+    state = server.state_for(violation.path)
+    adrs = state.adrs if state is not None else None
+    lines = server.lines_of(violation.path)
+    severity = server.settings.severity.get(violation.rule, violation.severity)
+    adr = adrs.get(violation.adr) if adrs is not None and violation.adr is not None else None
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(
+                uri=server.uri(step.path),
+                range=to_client_range(
+                    lines if step.path == violation.path else server.lines_of(step.path),
+                    step.range,
+                    server.encoding,
+                ),
+            ),
+            message=step.message,
+        )
+        for step in violation.related
+    ]
+    data: dict[str, Any] = {"rule": violation.rule, "kind": violation.kind}
+    if violation.adr is not None:
+        data["adr"] = format_adr_id(violation.adr)
+    return types.Diagnostic(
+        range=to_client_range(lines, violation.range, server.encoding),
+        message=message_with_adr(violation, adrs),
+        severity=_SEVERITY[severity],
+        code=violation.rule,
+        code_description=types.CodeDescription(href=server.uri(adr.path)) if adr else None,
+        source=SOURCE,
+        related_information=related or None,
+        tags=[types.DiagnosticTag.Unnecessary] if violation.rule == "unused-exception" else None,
+        data=data,
+    )
+
+
+def problem_diagnostic(server: ArchrulesServer, problem: ConfigProblem) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=to_client_range(server.lines_of(problem.path), problem.range, server.encoding),
+        message=problem.message,
+        severity=types.DiagnosticSeverity.Error,
+        code="config",
+        source=SOURCE,
+    )
+
+
+def diagnostics_for(server: ArchrulesServer, path: Path) -> list[types.Diagnostic]:
+    if not server.settings.enable:
+        return []
+    store = server.store
+    found = [to_diagnostic(server, v) for v in store.violations.get(path, ())]
+    found.extend(problem_diagnostic(server, p) for p in store.problems.get(path, ()))
+    return found
+
+
+def check_and_publish(server: ArchrulesServer) -> None:
+    """Recompute every project's findings and tell the client what changed."""
+    with server.log.timed("check") as extra:
+        violations = server.engine.results(baseline=server.settings.baseline)
+        changed = server.store.update(violations, server.config_problems())
+        extra["changed"] = len(changed)
+        extra["indexing"] = server.engine.indexing
+    if server.pull:
+        if changed and _refresh_supported(server):
+            server.workspace_diagnostic_refresh(None)
+        return
+    for path in sorted(set(server.versions) | set(server.store.sent)):
+        publish(server, path, force=path in changed)
+
+
+def publish(server: ArchrulesServer, path: Path, *, force: bool = False) -> None:
+    """Push one open document's diagnostics, for the version the engine has read."""
+    version = server.versions.get(path)
+    if version is None and path not in server.store.sent:
+        return
+    diagnostics = diagnostics_for(server, path) if version is not None else []
+    last = server.store.sent.get(path)
+    if not force and last is not None and last == (version, diagnostics):
+        return
+    if version is None:
+        server.store.sent.pop(path, None)
+    else:
+        server.store.sent[path] = (version, diagnostics)
+    server.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(
+            uri=server.uri(path), diagnostics=diagnostics, version=version
+        )
+    )
+
+
+def _refresh_supported(server: ArchrulesServer) -> bool:
+    caps = server.client_capabilities.workspace
+    return bool(caps and caps.diagnostics and caps.diagnostics.refresh_support)
+
+
+def register(server: ArchrulesServer) -> None:
+    options = types.DiagnosticOptions(
+        identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=True
+    )
+
+    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, options)
+    @server.guard("textDocument/diagnostic")
+    def document_diagnostic(
+        params: types.DocumentDiagnosticParams,
+    ) -> types.DocumentDiagnosticReport:
+        server.ensure_checked()
+        path = server.document_path(params.text_document.uri)
+        diagnostics = diagnostics_for(server, path) if path is not None else []
+        rid = result_id(diagnostics)
+        if params.previous_result_id == rid:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+        return types.RelatedFullDocumentDiagnosticReport(items=diagnostics, result_id=rid)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @server.guard("workspace/diagnostic")
+    def workspace_diagnostic(
+        params: types.WorkspaceDiagnosticParams,
+    ) -> types.WorkspaceDiagnosticReport:
+        server.ensure_checked()
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        items: list[types.WorkspaceDocumentDiagnosticReport] = []
+        for path in sorted(server.store.paths() | set(server.versions)):
+            uri = server.uri(path)
+            diagnostics = diagnostics_for(server, path)
+            rid = result_id(diagnostics)
+            version = server.versions.get(path)
+            if previous.get(uri) == rid:
+                items.append(
+                    types.WorkspaceUnchangedDocumentDiagnosticReport(
+                        uri=uri, version=version, result_id=rid
+                    )
+                )
+            else:
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=uri, version=version, items=diagnostics, result_id=rid
+                    )
+                )
+        return types.WorkspaceDiagnosticReport(items=items)

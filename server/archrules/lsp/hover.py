@@ -1,0 +1,140 @@
+"""Hover: why an import is flagged (rule, layers, chain, the ADR's decision); on a module's
+first line, its layer and what it may import; on an imported name, where jedi says it is
+really defined; in ``archrules.toml``, the rule and its ADR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from archrules.core.adr import Adr, AdrSet, describe_status
+from archrules.core.config import Rule
+from archrules.core.explain import explain_module
+from archrules.core.types import Range, Violation, adr_label, format_adr_id
+from archrules.core.workspace import ProjectState
+from archrules.lsp.convert import from_client_position, to_client_range
+from archrules.lsp.resolve import defining_module
+from archrules.lsp.server import ArchrulesServer
+
+
+def adr_markdown(adrs: AdrSet | None, number: int | None) -> list[str]:
+    if number is None:
+        return []
+    adr: Adr | None = adrs.get(number) if adrs is not None else None
+    if adr is None:
+        return [f"**{format_adr_id(number)}** (no such ADR file)"]
+    lines = [f"**{adr_label(number, adr.title)}** ({describe_status(adr)})"]
+    if adr.superseded_by is not None and adrs is not None:
+        successor = adrs.get(adr.superseded_by)
+        if successor is not None:
+            lines.append(f"Superseded by **{adr_label(successor.number, successor.title)}**.")
+    if adr.decision:
+        lines.append("> " + adr.decision.replace("\n", "\n> "))
+    return lines
+
+
+def violation_markdown(violation: Violation, state: ProjectState | None) -> str:
+    adrs = state.adrs if state is not None else None
+    config = state.project.config if state is not None else None
+    rule = config.rule(violation.rule) if config is not None else None
+    parts = [f"**archrules: `{violation.rule}`** ({violation.kind}, {violation.severity})"]
+    parts.append(violation.message)
+    if len(violation.chain) > 2:
+        parts.append("Chain: " + " → ".join(f"`{m}`" for m in violation.chain))
+    if rule is not None and rule.description:
+        parts.append(f"*{rule.description}*")
+    parts.extend(adr_markdown(adrs, violation.adr))
+    return "\n\n".join(parts)
+
+
+def module_markdown(state: ProjectState, module: str) -> tuple[str | None, str]:
+    """The module's layer (for status bars) and a Markdown explanation."""
+    model = state.project.model
+    assert model is not None
+    explanation = explain_module(model, module)
+    parts = [f"**Module `{module}`**"]
+    if not explanation.roles:
+        parts.append("No archrules rule constrains this module.")
+    for role in explanation.roles:
+        lines = [f"- **{role.rule.name}** ({role.rule.kind}): {role.role}"]
+        if role.may_import:
+            lines.append("  - may import: " + ", ".join(f"`{m}`" for m in role.may_import))
+        if role.may_not_import:
+            lines.append("  - may not import: " + ", ".join(f"`{m}`" for m in role.may_not_import))
+        if role.rule.adr is not None:
+            adr = state.adrs.get(role.rule.adr) if state.adrs is not None else None
+            lines.append(f"  - {adr_label(role.rule.adr, adr.title if adr else None)}")
+        parts.append("\n".join(lines))
+    return explanation.layer, "\n\n".join(parts)
+
+
+def rule_markdown(rule: Rule, state: ProjectState) -> str:
+    parts = [f"**Rule `{rule.name}`** ({rule.kind}, {rule.severity})"]
+    if rule.description:
+        parts.append(rule.description)
+    parts.extend(adr_markdown(state.adrs, rule.adr))
+    return "\n\n".join(parts)
+
+
+def _contains(r: Range, line: int, col: int) -> bool:
+    return (r.line, r.col) <= (line, col) <= (r.end_line, r.end_col)
+
+
+def _hover(server: ArchrulesServer, path: Path, line: int, col: int) -> tuple[str, Range] | None:
+    state = server.state_for(path)
+    if state is None or state.project.model is None:
+        return None
+    if state.config_path == path:
+        config = state.project.config
+        for rule in config.rules if config is not None else ():
+            for r in (rule.range, rule.adr_range):
+                if r is not None and _contains(r, line, col):
+                    return rule_markdown(rule, state), r
+        return None
+    server.ensure_checked()
+    here = [v for v in server.violations_at(path) if _contains(v.range, line, col)]
+    if here:
+        text = "\n\n---\n\n".join(violation_markdown(v, state) for v in here)
+        return text, here[0].range
+    model = state.project.model
+    module = model.module_of(path)
+    if module is None:
+        return None
+    if line == 0:
+        _, text = module_markdown(state, module)
+        return text, Range(0, 0, 0, 0)
+    found = defining_module(state, path, server.engine.overlays.get(path), line, col)
+    if found is None:
+        return None
+    name, defined_in, where = found
+    parts = [f"`{name}` is defined in `{defined_in}`"]
+    layer = explain_module(model, defined_in).layer
+    if layer is not None:
+        parts[0] += f" (layer `{layer}`)"
+    for violation in model.hypothetical(module, defined_in, path):
+        parts.append(
+            f"Re-exported from a module `{module}` may not import: {violation.message} "
+            f"(rule `{violation.rule}`)"
+        )
+        parts.extend(adr_markdown(state.adrs, violation.adr))
+    return "\n\n".join(parts), where
+
+
+def register(server: ArchrulesServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @server.guard("textDocument/hover")
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        path = server.document_path(params.text_document.uri)
+        if path is None:
+            return None
+        lines = server.lines_of(path)
+        line, col = from_client_position(lines, params.position, server.encoding)
+        found = _hover(server, path, line, col)
+        if found is None:
+            return None
+        text, where = found
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+            range=to_client_range(lines, where, server.encoding),
+        )

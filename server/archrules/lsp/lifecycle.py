@@ -1,0 +1,169 @@
+"""Initialize, settings, workspace folders, file watching, shutdown, and exiting when the
+client process dies."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from lsprotocol import types
+
+from archrules.lsp.server import ArchrulesServer
+from archrules.lsp.settings import SECTION, parse_settings
+
+PARENT_POLL_SECONDS = 2.0
+WATCHED = (
+    "**/*.py",
+    "**/archrules.toml",
+    "**/pyproject.toml",
+    "**/*.md",
+    "**/archrules-baseline.json",
+)
+
+
+def register(server: ArchrulesServer) -> None:
+    @server.feature(types.INITIALIZE)
+    @server.guard("initialize")
+    def initialize(params: types.InitializeParams) -> None:
+        server.encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        text_caps = params.capabilities.text_document
+        server.pull = bool(text_caps and text_caps.diagnostic)
+        apply_settings(server, params.initialization_options)
+        folders = [f.uri for f in params.workspace_folders or []]
+        if not folders and params.root_uri:
+            folders = [params.root_uri]
+        server.initial_folders = folders
+        server.log.write(
+            "info",
+            "initialize",
+            client=params.client_info.name if params.client_info else None,
+            encoding=str(server.encoding),
+            pull=server.pull,
+            folders=folders,
+        )
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        with server.log.timed("open-folders") as extra:
+            for uri in server.initial_folders:
+                add_folder(server, uri)
+            extra["projects"] = len(server.engine.projects)
+            extra["files"] = server.engine.progress()[1]
+        server.start_indexing()
+        server.schedule_check()
+        if server.process_id and server.parent_task is None:
+            server.parent_task = asyncio.get_running_loop().create_task(watch_parent(server))
+        await register_watchers(server)
+        await pull_settings(server)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        if not await pull_settings(server) and params.settings is not None:
+            apply_settings(server, params.settings)
+        server.schedule_check()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    @server.guard("workspace/didChangeWorkspaceFolders")
+    def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.removed:
+            path = server.document_path(folder.uri)
+            if path is not None:
+                server.engine.remove_folder(path)
+        for folder in params.event.added:
+            add_folder(server, folder.uri)
+        server.start_indexing()
+        server.schedule_check()
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(params: Any) -> None:
+        server.log.write("info", "shutdown")
+        for task in (server.index_task, server.parent_task):
+            if task is not None:
+                task.cancel()
+
+
+def add_folder(server: ArchrulesServer, uri: str) -> None:
+    path = server.document_path(uri)
+    if path is None or not path.is_dir():
+        return
+    for state in server.engine.add_folder(path):
+        for problem in state.problems[:1]:
+            server.show(
+                f"archrules: {problem.path.name}:{problem.range.line + 1}: {problem.message}",
+                types.MessageType.Warning,
+            )
+
+
+def apply_settings(server: ArchrulesServer, raw: Any) -> None:
+    settings, problems = parse_settings(raw, server.settings)
+    server.settings = settings
+    server.log.level = settings.log_level
+    for problem in problems:
+        server.show(f"archrules: {problem}", types.MessageType.Warning)
+
+
+async def pull_settings(server: ArchrulesServer) -> bool:
+    """Ask the client for the ``archrules`` section; False if it cannot answer."""
+    caps = server.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return False
+    try:
+        result = await asyncio.wait_for(
+            server.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            ),
+            timeout=5,
+        )
+    except Exception as error:
+        server.log.write("warning", "configuration-failed", error=repr(error))
+        return False
+    if result:
+        apply_settings(server, result[0])
+        server.schedule_check()
+    return True
+
+
+async def register_watchers(server: ArchrulesServer) -> None:
+    caps = server.client_capabilities.workspace
+    watched = caps.did_change_watched_files if caps else None
+    if not (watched and watched.dynamic_registration):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]
+    )
+    registration = types.Registration(
+        id="archrules-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await asyncio.wait_for(
+            server.client_register_capability_async(
+                types.RegistrationParams(registrations=[registration])
+            ),
+            timeout=5,
+        )
+    except Exception as error:
+        server.log.write("warning", "watch-registration-failed", error=repr(error))
+
+
+async def watch_parent(server: ArchrulesServer) -> None:
+    """Exit when the editor that started us is gone (it may die without a shutdown)."""
+    pid = server.process_id
+    assert pid is not None
+    while True:
+        await asyncio.sleep(PARENT_POLL_SECONDS)
+        if not _alive(pid):
+            server.log.write("info", "client-process-gone", pid=pid)
+            os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,202 @@
+"""The archrules language server: state shared by the feature modules, and their wiring.
+
+Data flow: a document event updates the engine's ``Workspace`` (one file re-read), then
+``schedule_check`` coalesces a check that diffs the new results against the
+``DiagnosticsStore`` and publishes what changed (push), or asks the client to pull again.
+Background indexing reads files on disk in small batches between messages."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from archrules import __version__
+from archrules.core.cache import default_cache_dir
+from archrules.core.config import ConfigProblem
+from archrules.core.facts import decode_source
+from archrules.core.types import Violation
+from archrules.core.workspace import ProjectState, Workspace
+from archrules.lsp.convert import path_to_uri, split_lines, uri_to_path
+from archrules.lsp.logs import Log
+from archrules.lsp.settings import Settings
+from archrules.lsp.store import DiagnosticsStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INDEX_BATCH = 40  # files read between two looks at the message queue
+PROGRESS_EVERY = 0.25  # seconds between progress reports
+
+
+class ArchrulesServer(LanguageServer):
+    def __init__(self, log: Log | None = None, cache_dir: Path | None = None) -> None:
+        super().__init__("archrules", __version__)
+        self.log = log or Log()
+        self.engine = Workspace(cache_dir)
+        self.settings = Settings()
+        self.store = DiagnosticsStore()
+        self.encoding: str = types.PositionEncodingKind.Utf16
+        self.pull = False  # the client pulls diagnostics (textDocument/diagnostic)
+        self.versions: dict[Path, int] = {}  # open documents: the version the engine has
+        self.initial_folders: list[str] = []
+        self._check_pending = False
+        self.index_task: asyncio.Task[None] | None = None
+        self.parent_task: asyncio.Task[None] | None = None
+
+    # --- helpers for the feature modules ----------------------------------------------
+
+    def guard(self, what: str) -> Callable[[F], F]:
+        """Run a handler so that no exception ever reaches pygls: log it, return None."""
+
+        def decorator(handler: F) -> F:
+            if inspect.iscoroutinefunction(handler):
+
+                async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                    try:
+                        return await handler(*args, **kwargs)
+                    except Exception as error:
+                        self._failed(what, error)
+                        return None
+
+                async_wrapper.__name__ = handler.__name__
+                return async_wrapper  # type: ignore[return-value]
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return handler(*args, **kwargs)
+                except Exception as error:
+                    self._failed(what, error)
+                    return None
+
+            wrapper.__name__ = handler.__name__
+            return wrapper  # type: ignore[return-value]
+
+        return decorator
+
+    def _failed(self, what: str, error: Exception) -> None:
+        self.log.write(
+            "error",
+            "handler-failed",
+            handler=what,
+            error=repr(error),
+            traceback=traceback.format_exc(),
+        )
+
+    def lines_of(self, path: Path) -> list[str]:
+        """The text of a file as the engine sees it: the open buffer, else the disk."""
+        text = self.engine.overlays.get(path)
+        if text is None:
+            try:
+                text = decode_source(path.read_bytes())
+            except OSError:
+                text = ""
+        return split_lines(text)
+
+    def document_path(self, uri: str) -> Path | None:
+        path = uri_to_path(uri)
+        return Path(os.path.abspath(path)) if path is not None else None
+
+    def state_for(self, path: Path) -> ProjectState | None:
+        return self.engine.project_for(path)
+
+    def violations_at(self, path: Path) -> list[Violation]:
+        return list(self.store.violations.get(path, ()))
+
+    # --- checking and publishing ------------------------------------------------------
+
+    def schedule_check(self) -> None:
+        """Coalesce: many events in one turn of the loop cost one check."""
+        if self._check_pending:
+            return
+        self._check_pending = True
+        try:
+            asyncio.get_running_loop().call_soon(self.run_check)
+        except RuntimeError:  # no loop (tests calling handlers directly)
+            self.run_check()
+
+    def ensure_checked(self) -> None:
+        if self._check_pending:
+            self.run_check()
+
+    def run_check(self) -> None:
+        if not self._check_pending:
+            return
+        self._check_pending = False
+        try:
+            from archrules.lsp.diagnostics import check_and_publish
+
+            check_and_publish(self)
+        except Exception as error:
+            self.log.write(
+                "error", "check-failed", error=repr(error), traceback=traceback.format_exc()
+            )
+
+    # --- indexing ---------------------------------------------------------------------
+
+    def start_indexing(self) -> None:
+        if self.index_task is not None and not self.index_task.done():
+            return
+        if not self.engine.indexing:
+            self.schedule_check()
+            return
+        try:
+            self.index_task = asyncio.get_running_loop().create_task(self._index())
+        except RuntimeError:  # pragma: no cover - always called from a handler
+            return
+
+    async def _index(self) -> None:
+        from archrules.lsp.progress import IndexProgress
+
+        progress = IndexProgress(self)
+        await progress.begin()
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        with self.log.timed("index") as extra:
+            while self.engine.indexing:
+                try:
+                    self.engine.index_some(INDEX_BATCH)
+                except Exception as error:  # a bug must not stop the server
+                    self.log.write("error", "index-failed", error=repr(error))
+                    break
+                if loop.time() - last >= PROGRESS_EVERY:
+                    last = loop.time()
+                    progress.report(*self.engine.progress())
+                await asyncio.sleep(0)
+            extra["files"] = self.engine.progress()[1]
+        progress.end(*self.engine.progress())
+        self._check_pending = True
+        self.run_check()
+
+    def config_problems(self) -> dict[Path, list[ConfigProblem]]:
+        return self.engine.config_problems()
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def uri(self, path: Path) -> str:
+        return path_to_uri(path)
+
+
+def create_server(log: Log | None = None, cache_dir: Path | None = None) -> ArchrulesServer:
+    from archrules.lsp import (
+        actions,
+        commands,
+        completion,
+        diagnostics,
+        documents,
+        hover,
+        lifecycle,
+        links,
+    )
+
+    server = ArchrulesServer(log, cache_dir if cache_dir is not None else default_cache_dir())
+    for module in (lifecycle, documents, diagnostics, hover, actions, links, completion, commands):
+        module.register(server)
+    return server

@@ -1,0 +1,141 @@
+"""pytest-lsp fixtures: the real server in a subprocess, driven by a client that presents
+the capabilities of real editors (VS Code, Neovim 0.7 and 0.11: push or pull diagnostics,
+UTF-16 or UTF-8 positions), on a private copy of the example project."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+REPO = Path(__file__).resolve().parents[2]
+SHOP = REPO / "examples" / "shop"
+# VS Code 1.65 pushes; "vscode-pull" is the same client with pull diagnostics, as VS Code
+# has had since 1.74 (code-server 4.100 = VS Code 1.100). Neovim 0.11 pulls and negotiates
+# UTF-8 positions.
+PROFILES = ["visual-studio-code", "vscode-pull", "neovim@v0.7.0", "neovim@v0.11.0"]
+
+
+def capabilities_of(profile: str) -> types.ClientCapabilities:
+    if profile != "vscode-pull":
+        return client_capabilities(profile)
+    caps = client_capabilities("visual-studio-code")
+    assert caps.text_document is not None and caps.workspace is not None
+    caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        dynamic_registration=True, related_document_support=True
+    )
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return caps
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(SHOP, target)
+    return target
+
+
+def server_command() -> list[str]:
+    return [sys.executable, "-m", "archrules", "server", "--log-level", "debug"]
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=server_command()),
+    params=PROFILES,
+)
+async def client(
+    request: pytest.FixtureRequest, lsp_client: LanguageClient, project: Path, tmp_path: Path
+) -> AsyncIterator[LanguageClient]:
+    capabilities = capabilities_of(request.param)
+    lsp_client.profile = request.param  # type: ignore[attr-defined]
+    lsp_client.project = project  # type: ignore[attr-defined]
+    lsp_client.registrations = []  # type: ignore[attr-defined]
+    lsp_client.applied_edits = []  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        lsp_client.applied_edits.append(params.edit)  # type: ignore[attr-defined]
+        return types.ApplyWorkspaceEditResult(applied=True)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="shop")],
+            initialization_options={"archrules": {"logLevel": "debug"}},
+        )
+    )
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+def is_pull(client: LanguageClient) -> bool:
+    caps = client.capabilities
+    return bool(caps and caps.text_document and caps.text_document.diagnostic)
+
+
+async def diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    """The document's diagnostics as the client sees them: pulled, or the last pushed."""
+    if is_pull(client):
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return list(report.items)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def wait_for(
+    client: LanguageClient,
+    uri: str,
+    predicate: Callable[[list[types.Diagnostic]], bool],
+    timeout: float = 15.0,
+) -> list[types.Diagnostic]:
+    """Poll until the document's diagnostics satisfy ``predicate``; fail on timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    found: list[types.Diagnostic] = []
+    while loop.time() < deadline:
+        found = await diagnostics(client, uri)
+        if predicate(found):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out; last diagnostics for {uri}: {[d.message for d in found]}")
+
+
+def open_document(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri,
+                language_id="python" if path.suffix == ".py" else "toml",
+                version=version,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def rules(found: list[types.Diagnostic]) -> list[Any]:
+    return sorted(str(d.code) for d in found)
