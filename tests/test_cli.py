@@ -37,6 +37,15 @@ PLANTED = {
     ("src/shop/services/reports.py", 6, "exception-adr"),
     ("src/shop/web/broken_draft.py", 6, "billing-api"),
     ("src/shop/web/broken_draft.py", 17, "syntax-error"),
+    # the conventions
+    ("src/shop/data/repositories/queries.py", 1, "repository-naming"),
+    ("src/shop/data/repositories/suppliers.py", 16, "repository-naming"),
+    ("src/shop/data/repositories/suppliers.py", 26, "repository-naming"),
+    ("src/shop/services/refunds.py", 22, "small-units"),
+    ("src/shop/services/refunds.py", 62, "settings-only"),
+    ("src/shop/web/feeds.py", 16, "no-copies"),
+    ("src/shop/web/feeds.py", 31, "settings-only"),
+    ("src/shop/web/serializers.py", 22, "no-copies"),
 }
 
 
@@ -80,7 +89,7 @@ def test_text_output_on_the_example(shop: Path, capsys, monkeypatch) -> None:  #
     assert found == PLANTED
     assert "(ADR-0002: Layered architecture: entry points, services, domain)" in out
     assert "    chain: shop.domain.receipt -> shop.utils.formatting -> shop.services.pricing" in out
-    assert out.rstrip().endswith("in 48 files.")
+    assert out.rstrip().endswith("in 52 files.")
 
 
 def test_json_output_follows_the_schema(shop: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +97,9 @@ def test_json_output_follows_the_schema(shop: Path, capsys, monkeypatch) -> None
     assert code == 1
     data = json.loads(out)
     assert data["version"] == 1
-    assert data["summary"] == {"files": 48, "violations": len(PLANTED), "baselined": 0}
+    assert data["summary"] == {"files": 52, "violations": len(PLANTED), "baselined": 0}
+    copy = next(v for v in data["violations"] if v["path"] == "src/shop/web/feeds.py")
+    assert (copy["kind"], copy["line"], copy["column"]) == ("duplicates", 16, 5)
     receipt = next(v for v in data["violations"] if v["path"] == "src/shop/domain/receipt.py")
     assert receipt["kind"] == "layers"
     assert receipt["chain"] == [
