@@ -20,6 +20,7 @@ from archrules.core.baseline import (
 )
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
+from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.project import Project, open_project
 from archrules.core.types import Violation, format_adr_id
@@ -78,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--baseline", type=Path, metavar="FILE", help="the file to write")
     baseline.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
 
+    init = sub.add_parser(
+        "init",
+        help="propose an archrules.toml for an existing project",
+        description="Read the project in PATH (default: .) and propose an archrules.toml: "
+        "layers inferred from the imports between each main package's children, naming "
+        "conventions that hold for at least 90 % of the names, size limits at the 95th "
+        "percentile. Each rule comes with its evidence as comments. Prints the proposal; "
+        "writes PATH/archrules.toml only with --write. Nothing is imported or executed.",
+    )
+    init.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project root")
+    init.add_argument("--write", action="store_true", help="write PATH/archrules.toml")
+    init.add_argument(
+        "--force", action="store_true", help="with --write: overwrite an existing config"
+    )
+
     server = sub.add_parser(
         "server",
         help="run the language server (LSP over stdio)",
@@ -135,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "baseline":
             return _baseline(args)
+        if args.command == "init":
+            return _init(args)
         if args.command == "server":
             from archrules.lsp.main import serve
 
@@ -364,4 +382,42 @@ def _adr_list(args: argparse.Namespace) -> int:
             f"archrules: warning: {problem.path}:{problem.line + 1}: {problem.message}",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+# --- init ----------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    target = root / "archrules.toml"
+    if args.write and not args.force:
+        pyproject = root / "pyproject.toml"
+        for existing in (target, pyproject):
+            if existing.exists() and (existing == target or load_config(existing).config):
+                raise UsageError(
+                    f"{_rel(existing.absolute(), Path.cwd())} already configures archrules; "
+                    "--force writes archrules.toml anyway"
+                )
+    try:
+        proposal = infer_project(root)
+    except InferError as error:
+        raise UsageError(str(error)) from error
+    text = proposal.render()
+    if not args.write:
+        sys.stdout.write(text)
+        print(
+            f"archrules: not written; `archrules init --write` saves it as "
+            f"{_rel(target.absolute(), Path.cwd())}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror}") from error
+    print(
+        f"archrules: wrote {_rel(target.absolute(), Path.cwd())} "
+        f"({len(proposal.rules)} rules); review it, then run `archrules check`"
+    )
     return EXIT_OK
