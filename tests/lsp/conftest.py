@@ -68,6 +68,7 @@ async def client(
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         lsp_client.applied_edits.append(params.edit)  # type: ignore[attr-defined]
         return types.ApplyWorkspaceEditResult(applied=True)
+
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
@@ -113,7 +114,9 @@ async def wait_for(
     raise AssertionError(f"timed out; last diagnostics for {uri}: {[d.message for d in found]}")
 
 
-def open_document(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, version: int = 1
+) -> str:
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
@@ -139,3 +142,30 @@ def change_document(client: LanguageClient, uri: str, version: int, text: str) -
 
 def rules(found: list[types.Diagnostic]) -> list[Any]:
     return sorted(str(d.code) for d in found)
+
+
+def _offset(text: str, position: types.Position, encoding: str = "utf-16") -> int:
+    lines = text.split("\n")
+    line = lines[position.line] if position.line < len(lines) else ""
+    base = sum(len(x) + 1 for x in lines[: position.line])
+    units = 0
+    for col, ch in enumerate(line):
+        if units >= position.character:
+            return base + col
+        units += len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1)
+    return base + len(line)
+
+
+def apply_edits(text: str, edits: list[types.TextEdit], encoding: str = "utf-16") -> str:
+    """Apply LSP text edits to a text (LF line ends), as an editor would."""
+    spans = [
+        (_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text)
+        for e in edits
+    ]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def encoding_of(client: LanguageClient) -> str:
+    return "utf-8" if str(getattr(client, "profile", "")).endswith("0.11.0") else "utf-16"

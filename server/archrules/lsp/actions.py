@@ -129,11 +129,13 @@ def _action(
 
 
 def _can_create(server: ArchrulesServer) -> bool:
+    """Whether the client creates files from a workspace edit. Resource operations exist
+    only inside ``documentChanges``, so a client that lists them (Neovim does, without
+    setting ``documentChanges``) applies those too."""
     caps = server.client_capabilities.workspace
     edit = caps.workspace_edit if caps else None
     return bool(
         edit
-        and edit.document_changes
         and edit.resource_operations
         and types.ResourceOperationKind.Create in edit.resource_operations
     )

@@ -39,11 +39,13 @@ def register(server: ArchrulesServer) -> None:
         if path is None:
             return None
         lines = server.lines_of(path)
+        caps = server.client_capabilities.text_document
+        tooltips = bool(caps and caps.document_link and caps.document_link.tooltip_support)
         return [
             types.DocumentLink(
                 range=to_client_range(lines, r, server.encoding),
                 target=server.uri(adr.path),
-                tooltip=adr.title,
+                tooltip=adr.title if tooltips else None,
             )
             for r, adr in adr_references(server, path)
         ]

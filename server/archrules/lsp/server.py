@@ -58,9 +58,9 @@ class ArchrulesServer(LanguageServer):
         def decorator(handler: F) -> F:
             if inspect.iscoroutinefunction(handler):
 
-                async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                async def async_wrapper(*args: Any) -> Any:
                     try:
-                        return await handler(*args, **kwargs)
+                        return await handler(*args)
                     except Exception as error:
                         self._failed(what, error)
                         return None
@@ -68,9 +68,9 @@ class ArchrulesServer(LanguageServer):
                 async_wrapper.__name__ = handler.__name__
                 return async_wrapper  # type: ignore[return-value]
 
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
+            def wrapper(*args: Any) -> Any:
                 try:
-                    return handler(*args, **kwargs)
+                    return handler(*args)
                 except Exception as error:
                     self._failed(what, error)
                     return None
