@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
 from tests.lsp.conftest import (
     apply_edits,
     change_document,
@@ -15,7 +14,6 @@ from tests.lsp.conftest import (
     encoding_of,
     is_pull,
     open_document,
-    rules,
     wait_for,
 )
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from pytest_lsp import LanguageClient
-
 from tests.lsp.conftest import open_document, rules, wait_for
 
 
