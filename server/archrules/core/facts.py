@@ -970,15 +970,26 @@ class _Local(str):
     __slots__ = ()
 
 
-_HASH_FIELDS: dict[type, tuple[str, ...]] = {}
+# node class -> (its hashed fields, last first; the field that binds a local name, if any)
+_HASH_PLANS: dict[type, tuple[tuple[str, ...], str | None]] = {}
+
+_BINDERS: dict[type, str] = {
+    ast.FunctionDef: "name",
+    ast.AsyncFunctionDef: "name",
+    ast.ClassDef: "name",
+    ast.ExceptHandler: "name",
+    ast.MatchAs: "name",
+    ast.MatchStar: "name",
+    ast.MatchMapping: "rest",
+}
 
 
-def _hash_fields(cls: type) -> tuple[str, ...]:
-    fields = _HASH_FIELDS.get(cls)
-    if fields is None:
+def _hash_plan(cls: type) -> tuple[tuple[str, ...], str | None]:
+    plan = _HASH_PLANS.get(cls)
+    if plan is None:
         fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
-        _HASH_FIELDS[cls] = fields
-    return fields
+        plan = _HASH_PLANS[cls] = (fields[::-1], _BINDERS.get(cls))
+    return plan
 
 
 def _docstring(body: Sequence[ast.stmt]) -> ast.Expr | None:
@@ -1013,6 +1024,10 @@ def _body_hash(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         if isinstance(item, ast.AST):
             cls = type(item)
             out.append(cls.__name__)
+            if cls is ast.Constant:
+                value = item.value  # type: ignore[attr-defined]
+                out.append(f"{type(value).__name__}:{value!r}")
+                continue
             if cls is ast.Name:
                 name = item.id  # type: ignore[attr-defined]
                 out.append(_Local(name))
@@ -1035,8 +1050,8 @@ def _body_hash(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
             elif cls is ast.Nonlocal:
                 out.extend(_Local(n) for n in item.names)  # type: ignore[attr-defined]
                 continue
-            binder = _binder_field(item)
-            for field in reversed(_hash_fields(cls)):
+            fields, binder = _HASH_PLANS.get(cls) or _hash_plan(cls)
+            for field in fields:
                 value = getattr(item, field, None)
                 if field == binder and isinstance(value, str):
                     local.add(value)
@@ -1063,13 +1078,15 @@ def _body_hash(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     return hashlib.blake2b("\0".join(tokens).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
-def _binder_field(node: ast.AST) -> str | None:
-    """The field of ``node`` that binds a local name, if any."""
-    if isinstance(node, (*_FUNCTIONS, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
-        return "name"
-    if isinstance(node, ast.MatchMapping):
-        return "rest"
-    return None
+# node class -> the fields that may hold child nodes (``ctx`` and plain values left out)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_VALUE_FIELDS = frozenset({"ctx", "type_comment", "kind", "id", "attr", "arg", "name", "names"})
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _VALUE_FIELDS)
+    _CHILD_FIELDS[cls] = fields
+    return fields
 
 
 class _Chain(NamedTuple):
@@ -1139,8 +1156,12 @@ class _ConventionReader:
                     inner_prefix, inner_scope = qualname + ".", "class"
                 else:
                     inner_prefix, inner_scope = qualname + ".<locals>.", "function"
-            for child in ast.iter_child_nodes(node):
-                stack.append((child, inner_prefix, inner_scope))
+            for field in _CHILD_FIELDS.get(cls) or _child_fields(cls):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    stack.extend((c, inner_prefix, inner_scope) for c in value)
+                elif isinstance(value, ast.AST):
+                    stack.append((value, inner_prefix, inner_scope))
         return self.definitions(tree), self.references(tree)
 
     @staticmethod
@@ -1205,7 +1226,7 @@ class _ConventionReader:
                     body_hash=body_hash,
                 )
             )
-        found.sort(key=lambda d: d.name_range)
+        found.sort(key=lambda d: _range_key(d.name_range))
         return tuple(found)
 
     def name_range(self, node: ast.AST) -> Range:
@@ -1245,8 +1266,12 @@ class _ConventionReader:
                     chain.is_call,
                 )
             )
-        found.sort(key=lambda r: (r.range, r.target))
+        found.sort(key=lambda r: (*_range_key(r.range), r.target))
         return tuple(found)
+
+
+def _range_key(r: Range) -> tuple[int, int, int, int]:
+    return r.line, r.col, r.end_line, r.end_col
 
 
 def _convention_facts(
