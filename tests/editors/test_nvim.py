@@ -86,7 +86,7 @@ def shop(tmp_path: Path) -> Path:
     return dst
 
 
-def run_nvim(script: str, project: Path) -> Run:
+def run_nvim(script: str, project: Path, **extra_env: str) -> Run:
     nvim = nvim_executable()
     work = project.parent
     out = work / f"{script}.result.json"
@@ -95,7 +95,7 @@ def run_nvim(script: str, project: Path) -> Run:
     env = {
         **os.environ,
         "PATH": os.environ.get("PATH", "") + os.pathsep + bindir,
-        "ARCHRULES_TEST_LIB": str(LUA / "helpers.lua"),
+        "ARCHRULES_TEST_LIB": str(Path(__file__).resolve().parent / "nvim" / "helpers.lua"),
         "ARCHRULES_NVIM_PLUGIN": str(PLUGIN),
         "ARCHRULES_TEST_ROOT": str(project),
         "ARCHRULES_TEST_OUT": str(out),
@@ -104,6 +104,7 @@ def run_nvim(script: str, project: Path) -> Run:
         "XDG_STATE_HOME": str(work / "xdg-state"),
         "XDG_DATA_HOME": str(work / "xdg-data"),
         "XDG_CONFIG_HOME": str(work / "xdg-config"),
+        **extra_env,
     }
     cmd = [nvim, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {LUA / (script + '.lua')}"]
     popen = subprocess.Popen(
@@ -301,3 +302,21 @@ def test_create_adr_command(shop: Path) -> None:
     with_title = [a for a in d["new"] if "Keep prices in integer cents" in a["text"]]
     assert len(with_title) == 1, run.report()
     assert Path(with_title[0]["path"]).parent == shop / "docs/adr", run.report()
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 2), ("error", 1)])
+def test_severity_setting(shop: Path, setting: str | None, expected: int) -> None:
+    """no-cycles is a warning (2) in archrules.toml; settings.severity makes it an error (1)."""
+    env = {"ARCHRULES_TEST_SEVERITY": setting} if setting else {}
+    run = run_nvim("severity", shop, **env)
+    run.assert_finished()
+    diagnostic = run.data["diagnostic"]
+    assert isinstance(diagnostic, dict), run.report()
+    assert diagnostic["severity"] == expected, run.report()
+
+
+def test_archrules_toml_opened_while_indexing(shop: Path) -> None:
+    """Opening archrules.toml while the server indexes the project does not lose the index."""
+    run = run_nvim("toml_while_indexing", shop)
+    run.assert_finished()
+    assert run.step_ok("no-cycles diagnostic on line 36"), run.report()

@@ -46,11 +46,4 @@ H.run(function(t)
   t.data.pyproject_root = archrules.find_root(proj .. '/pkg/sub/mod.py') or vim.NIL
   t.data.shop_root = archrules.find_root(t.path('src/shop/domain/cart.py')) or vim.NIL
   t.data.no_root = archrules.find_root(outside) or vim.NIL
-
-  -- severity setting (informational: how the server applies it)
-  local inv = t.edit('src/shop/catalog/inventory.py')
-  t.wait('no-cycles diagnostic in inventory.py', function()
-    return t.find_lsp_diagnostic(inv, 35, 'no-cycles') ~= nil
-  end)
-  t.data.no_cycles = t.find_lsp_diagnostic(inv, 35, 'no-cycles') or vim.NIL
 end)

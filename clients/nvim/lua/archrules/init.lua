@@ -292,7 +292,11 @@ function M.execute(command, arguments, callback, bufnr)
     notify(hint, vim.log.levels.WARN)
     return false
   end
-  local params = { command = command, arguments = arguments }
+  -- `arguments` is optional in LSP: left out when there are none
+  local params = { command = command }
+  if arguments ~= nil and next(arguments) ~= nil then
+    params.arguments = arguments
+  end
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
       notify(command .. ' failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
@@ -340,7 +344,7 @@ end
 
 --- archrules.status; the result goes to callback(err, result), or is printed.
 function M.status(callback)
-  return M.execute('archrules.status', {}, function(err, result)
+  return M.execute('archrules.status', nil, function(err, result)
     M.last_status = result
     if callback then
       callback(err, result)
