@@ -554,9 +554,7 @@ def _longer(n: int) -> str:
     return "1 is longer" if n == 1 else f"{n:,} are longer"
 
 
-def _propose_size(modules: Sequence[_Module], packages: Sequence[str]) -> ProposedRule | None:
-    if not modules:
-        return None
+def _propose_size(modules: Sequence[_Module], packages: Sequence[str]) -> ProposedRule:
     where = ", ".join(packages)
     items: list[tuple[str, str]] = [("in", _toml(packages))]
     evidence: list[str] = []
@@ -634,10 +632,12 @@ def infer_project(root_dir: Path) -> Proposal:
     config = Config(root_dir / "archrules.toml", root_dir, "", roots=tuple(roots))
     model = ProjectModel(config, load_adrs(None))
     modules: list[_Module] = []
+    unreadable: list[str] = []
     for source in discovery.files:
         try:
             text = decode_source(source.path.read_bytes())
-        except OSError:
+        except OSError as error:
+            unreadable.append(f"{source.path} cannot be read ({error.strerror}): left out")
             continue
         module = _Module(source.module, source.path, extract_facts(text))
         model.set_facts(source.path, module.facts)
@@ -656,16 +656,14 @@ def infer_project(root_dir: Path) -> Proposal:
         )
     main = [m for m in modules if any(_within(m.name, top) for top in packages)]
     rules: list[ProposedRule] = []
-    notes: list[str] = []
+    notes: list[str] = unreadable
     for top in packages:
         rule, more = _propose_layers(model, _layering_base(known, top))
         notes += more
         if rule is not None:
             rules.append(rule)
     rules += _propose_naming(main, packages, known)
-    size = _propose_size(main, packages)
-    if size is not None:
-        rules.append(size)
+    rules.append(_propose_size(main, packages))
     proposal = Proposal(root_dir, rel_roots, packages, len(modules), tuple(rules), tuple(notes))
     # each rule's evidence ends with what the engine says of it
     counts = _violation_counts(root_dir, proposal.render(), modules)
