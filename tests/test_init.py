@@ -27,11 +27,17 @@ from archrules.core.infer import (
     percentile,
 )
 from archrules.core.project import open_project
-from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
 SHOP = REPO / "examples" / "shop"
 REAL_PROJECT = "httpx==0.27.0"
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
@@ -319,7 +325,7 @@ def test_a_common_suffix_beats_a_style() -> None:
 
 
 def test_naming_rules_per_package(tmp_path: Path) -> None:
-    errors = classes(["HttpError", "UrlError", "ReadError"])
+    errors = classes([f"E{i}Error" for i in range(30)])
     write_tree(
         tmp_path,
         package(
@@ -328,6 +334,8 @@ def test_naming_rules_per_package(tmp_path: Path) -> None:
                 + "def total():\n    pass\ndef tax():\n    pass\n",
                 "shop/errors/__init__.py": errors,
                 "shop/errors/more.py": classes(["WriteError"]),
+                # PascalCase but not *Error: shop's rule already says so
+                "shop/errors/sub/other.py": classes(["Alpha", "Beta", "Gamma"]),
                 "shop/repos/orders_repository.py": classes(["OrderRepository"])
                 + "def find_all():\n    pass\ndef __dir__():\n    pass\n",
                 "shop/repos/customers_repository.py": classes(["CustomerRepository"]),
@@ -347,11 +355,14 @@ def test_naming_rules_per_package(tmp_path: Path) -> None:
         "modules": '"snake_case"',
     }
     assert naming["shop.errors-naming"] == {"in": '["shop.errors"]', "classes": '"*Error"'}
+    assert "shop.errors.sub-naming" not in naming
     # repos: only 4 module names end with _repository of 5 (the package's own name counts)
     assert naming["shop.repos-naming"] == {"in": '["shop.repos"]', "classes": '"*Repository"'}
     assert set(naming) == {"shop-naming", "shop.errors-naming", "shop.repos-naming"}
     evidence = rule(proposal, "shop.errors-naming").evidence
-    assert evidence[0] == "classes: 4 of 4 in shop.errors (100 %) match '*Error'"
+    assert evidence[0] == (
+        "classes: 31 of 34 in shop.errors (91 %) match '*Error'; not: Alpha, Beta, Gamma"
+    )
     counts = checked(tmp_path, proposal)
     assert "shop-naming" not in counts
 

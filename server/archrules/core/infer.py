@@ -508,7 +508,8 @@ def _propose_naming(
         (p for p in parents if any(_within(p, top) for top in packages)),
         key=lambda p: (p.count("."), p),
     )
-    inherited: dict[tuple[str, str], str] = {}  # (package, key) -> pattern in force
+    # (package, key) -> the patterns in force there: its own and its ancestors' proposals
+    in_force: dict[tuple[str, str], frozenset[str]] = {}
     rules: list[ProposedRule] = []
     for scope in scopes:
         inside = [m for m in modules if _within(m.name, scope)]
@@ -521,12 +522,12 @@ def _propose_naming(
         items: list[tuple[str, str]] = []
         evidence: list[str] = []
         for key, (found_names, suffix_re) in names.items():
-            before = inherited.get((parent, key)) if parent is not None else None
+            before = in_force.get((parent, key), frozenset()) if parent else frozenset()
+            in_force[(scope, key)] = before
             found = best_pattern(found_names, suffix_re)
-            pattern = found.pattern if found is not None else None
-            inherited[(scope, key)] = pattern or before or ""
-            if found is None or found.pattern == before:
+            if found is None or found.pattern in before:
                 continue
+            in_force[(scope, key)] = before | {found.pattern}
             items.append((key, _toml(found.pattern)))
             evidence.append(_describe(key, scope, found))
         if items:
