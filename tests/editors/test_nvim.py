@@ -165,6 +165,10 @@ def test_diagnostics_on_open(shop: Path) -> None:
     href = lsp["codeDescription"]["href"]
     expected = (shop / "docs/adr/0002-layered-architecture.md").resolve().as_uri()
     assert href == expected, run.report()
+    # :ArchrulesOpenAdr follows it
+    assert run.data["opened_adr"] == str(shop / "docs/adr/0002-layered-architecture.md"), (
+        run.report()
+    )
     # cart.py has no other violation
     assert [x["code"] for x in run.data["diagnostics"]] == ["clean-architecture"], run.report()
 
@@ -302,6 +306,8 @@ def test_create_adr_command(shop: Path) -> None:
     with_title = [a for a in d["new"] if "Keep prices in integer cents" in a["text"]]
     assert len(with_title) == 1, run.report()
     assert Path(with_title[0]["path"]).parent == shop / "docs/adr", run.report()
+    # the plugin opens the new ADR
+    assert d["current_buffer"] == with_title[0]["path"], run.report()
 
 
 @pytest.mark.parametrize(("setting", "expected"), [(None, 2), ("error", 1)])

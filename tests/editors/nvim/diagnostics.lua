@@ -16,6 +16,12 @@ H.run(function(t)
   t.data.lsp_diagnostic = t.find_lsp_diagnostic(buf, 10, 'clean-architecture') or vim.NIL
   t.data.import_col = t.col_of(buf, 10, 'web.forms')
 
+  -- :ArchrulesOpenAdr on that line opens the ADR (codeDescription.href)
+  vim.api.nvim_win_set_cursor(0, { 11, 0 })
+  vim.cmd('ArchrulesOpenAdr')
+  t.data.opened_adr = vim.api.nvim_buf_get_name(0)
+  vim.cmd('buffer ' .. buf)
+
   -- a second file of the same project reuses the client
   local buf2 = t.edit('src/shop/domain/customer.py')
   local client2 = t.wait_attached(buf2)

@@ -18,4 +18,12 @@ H.run(function(t)
       return d.code
     end, p.diagnostics) }
   end, t.published)
+  local answered = false
+  require('archrules').status(function(_, result)
+    t.data.status = result or vim.NIL
+    answered = true
+  end)
+  t.wait('archrules.status answered', function()
+    return answered
+  end)
 end)
