@@ -182,8 +182,10 @@ def test_references_to_builtins_and_their_shadows() -> None:
     # a module-level definition or assignment rebinds the name: no longer the builtin
     shadowed = "def print(*a): ...\ninput = None\nid: object = 1\nprint('x'); input; id\nlen('x')\n"
     assert refs(shadowed) == [("object", False), ("len", True)]
-    # the first binding in the file wins
+    # the first binding in the file wins, in one statement too
     assert refs("import os as x\nimport sys as x\nx.argv\n") == [("os.argv", False)]
+    assert refs("import sys as x, os as x\nx.argv\n") == [("sys.argv", False)]
+    assert refs("from a import b as x, c as x\nx\n") == [("a.b", False)]
 
 
 def test_reference_ranges_and_nesting() -> None:
@@ -510,6 +512,26 @@ def test_forbidden_calls_and_reads_through_every_alias() -> None:
     views = [v for v in m.violations() if v.path.name == "views.py"]
     assert views[0].range == Range(5, 0, 5, 13)  # the call
     assert views[0].key == ("app.web.views", "os.getenv")
+
+
+def test_calls_through_a_relative_import_beyond_the_top_are_ignored() -> None:
+    m = model(CALLS, {"src/app/x.py": "from ... import os\nos.getenv('X')\n"})
+    assert found(m) == []
+
+
+def test_rules_of_each_form_alone() -> None:
+    config = """
+    [[size]]
+    name = "modules-only"
+    in = ["app"]
+    max-module-lines = 1
+
+    [[layers]]
+    name = "layers"
+    layers = ["app.a", "app.b"]
+    """
+    m = model(config, {"src/app/a.py": "def f():\n    return 1\n", "src/app/b.py": ""})
+    assert found(m) == [("modules-only", "app/a.py", 1, 1)]
 
 
 def test_absolute_target() -> None:

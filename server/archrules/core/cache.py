@@ -4,7 +4,8 @@ the files that changed.
 One JSON file per project and archrules version, in the user's cache directory (never in
 the project: archrules writes no file the user did not ask for). Entries are keyed by the
 file's path and the SHA-256 of its bytes; the cache file's name carries a hash of the config
-file's path and text and the archrules version, so a config edit or an upgrade starts afresh.
+file's path and text, the archrules version and the Python version (facts hold ``ast``-derived
+body hashes), so a config edit or an upgrade starts afresh.
 Writes go to a temporary file renamed over the old one: an interrupted run leaves the old
 cache intact, two concurrent runs each write a complete file (the last one wins), and a
 corrupt or foreign file is ignored.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,8 +41,10 @@ def content_hash(data: bytes) -> str:
 
 class FactsCache:
     def __init__(self, directory: Path, config_path: Path, config_text: str) -> None:
+        # facts (body hashes of ``ast`` trees) may differ between Python versions
+        python = f"{sys.version_info[0]}.{sys.version_info[1]}"
         ident = hashlib.sha256(
-            f"{config_path}\0{config_text}\0{__version__}\0{CACHE_FORMAT}".encode()
+            f"{config_path}\0{config_text}\0{__version__}\0{CACHE_FORMAT}\0{python}".encode()
         ).hexdigest()[:24]
         self.path = directory / f"facts-{ident}.json"
         self._entries: dict[str, tuple[str, FileFacts]] = {}

@@ -985,10 +985,8 @@ _BINDERS: dict[type, str] = {
 
 
 def _hash_plan(cls: type) -> tuple[tuple[str, ...], str | None]:
-    plan = _HASH_PLANS.get(cls)
-    if plan is None:
-        fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
-        plan = _HASH_PLANS[cls] = (fields[::-1], _BINDERS.get(cls))
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
+    plan = _HASH_PLANS[cls] = (fields[::-1], _BINDERS.get(cls))
     return plan
 
 
@@ -1016,8 +1014,11 @@ def _body_hash(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     local: set[str] = set()
     global_: set[str] = set()
     top: list[object] = [node.args, node.returns, list(body)]
-    if hasattr(node, "type_params"):  # pragma: no branch - Python 3.12+
-        top.append(getattr(node, "type_params"))  # noqa: B009
+    # Python 3.12+: ``def f[T]()``; left out when empty, so that hashes do not depend on
+    # the Python version for the functions that any version can parse
+    type_params = getattr(node, "type_params", None)
+    if type_params:  # pragma: no cover - Python 3.12+
+        top.append(type_params)
     stack: list[object] = top[::-1]
     while stack:
         item = stack.pop()
@@ -1111,7 +1112,8 @@ class _ConventionReader:
 
     def __init__(self, src: _Source) -> None:
         self.src = src
-        self.bindings: dict[str, tuple[int, int, str]] = {}  # name -> (line, col, target)
+        # name -> ((line, col, alias index), target): the first binding in the file wins
+        self.bindings: dict[str, tuple[tuple[int, int, int], str]] = {}
         self.chains: list[_Chain] = []
         self.defs: list[tuple[ast.AST, str, Scope]] = []
         self.code = [
@@ -1172,7 +1174,7 @@ class _ConventionReader:
         return type(node) is ast.JoinedStr or isinstance(node.value, (str, bytes))  # type: ignore[attr-defined]
 
     def bind(self, node: ast.Import | ast.ImportFrom) -> None:
-        for alias in node.names:
+        for index, alias in enumerate(node.names):
             if isinstance(node, ast.Import):
                 if alias.asname:
                     name, target = alias.asname, alias.name
@@ -1183,9 +1185,9 @@ class _ConventionReader:
                     continue
                 module = f"{node.module}." if node.module else ""
                 name, target = alias.asname or alias.name, f"{'.' * node.level}{module}{alias.name}"
-            where = (node.lineno, node.col_offset, target)
-            if name not in self.bindings or where < self.bindings[name]:
-                self.bindings[name] = where
+            where = (node.lineno, node.col_offset, index)
+            if name not in self.bindings or where < self.bindings[name][0]:
+                self.bindings[name] = (where, target)
 
     # -- results ----------------------------------------------------------------------
 
@@ -1250,7 +1252,7 @@ class _ConventionReader:
         for chain in self.chains:
             bound = self.bindings.get(chain.root)
             if bound is not None:
-                target = bound[2]
+                target = bound[1]
             elif chain.root in _BUILTIN_NAMES and chain.root not in shadowed:
                 target = chain.root
             else:
