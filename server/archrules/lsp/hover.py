@@ -101,11 +101,11 @@ def _hover(server: ArchrulesServer, path: Path, line: int, col: int) -> tuple[st
     module = model.module_of(path)
     if module is None:
         return None
-    if line == 0:
-        _, text = module_markdown(state, module)
-        return text, Range(0, 0, 0, 0)
     found = defining_module(state, path, server.engine.overlays.get(path), line, col)
     if found is None:
+        if line == 0:
+            _, text = module_markdown(state, module)
+            return text, Range(0, 0, 0, 0)
         return None
     name, defined_in, where = found
     parts = [f"`{name}` is defined in `{defined_in}`"]

@@ -1,0 +1,349 @@
+"""More of the server: jedi-backed hover, the config file, baseline, multi-root and nested
+projects, workspace diagnostics, ADR edits, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient, make_test_lsp_client
+from tests.lsp.conftest import (
+    capabilities_of,
+    diagnostics,
+    is_pull,
+    open_document,
+    wait_for,
+)
+
+
+def proj(client: LanguageClient) -> Path:
+    return client.project  # type: ignore[attr-defined, no-any-return]
+
+
+def by_rule(found: list[types.Diagnostic], rule: str) -> list[types.Diagnostic]:
+    return [d for d in found if d.code == rule]
+
+
+async def hover_text(client: LanguageClient, uri: str, line: int, character: int) -> str:
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=character),
+        )
+    )
+    if hover is None:
+        return ""
+    assert isinstance(hover.contents, types.MarkupContent)
+    return hover.contents.value
+
+
+async def test_hover_explains_a_re_export_with_jedi(client: LanguageClient) -> None:
+    path = proj(client) / "src/shop/cli/tools.py"
+    text = "from shop.billing.api import PaymentGateway\n\nGATEWAY = PaymentGateway\n"
+    path.write_text(text)
+    uri = open_document(client, path)
+    found = await wait_for(client, uri, lambda d: True)
+    assert not by_rule(found, "billing-api")  # the import itself is allowed
+    value = await hover_text(client, uri, 0, text.index("PaymentGateway") + 3)
+    assert "shop.billing.internal.gateway" in value
+    assert "billing-api" in value and "Re-exported" in value
+    assert "ADR-0005" in value
+
+
+async def test_config_file_hover_and_definition(client: LanguageClient) -> None:
+    config = proj(client) / "archrules.toml"
+    text = config.read_text()
+    uri = open_document(client, config)
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines) if x.startswith('adr = "ADR-0002"'))
+    value = await hover_text(client, uri, line, lines[line].index("ADR") + 1)
+    assert "clean-architecture" in value and "Layered architecture" in value
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=lines[line].index("ADR") + 1),
+        )
+    )
+    assert isinstance(location, types.Location)
+    assert location.uri.endswith("0002-layered-architecture.md")
+
+
+async def test_adr_status_change_on_disk_rechecks_exceptions(client: LanguageClient) -> None:
+    reports = proj(client) / "src/shop/services/reports.py"
+    uri = open_document(client, reports)
+    await wait_for(client, uri, lambda d: bool(by_rule(d, "exception-adr")))
+    adr = proj(client) / "docs/adr/0004-store-data-in-sqlite.md"
+    lines = adr.read_text().split("\n")
+    at = next(i for i, x in enumerate(lines) if x.startswith("Superceded by"))
+    lines[at] = "Accepted"
+    adr.write_text("\n".join(lines))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=adr.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    await wait_for(client, uri, lambda d: not by_rule(d, "exception-adr"))
+
+
+async def test_baseline_hides_known_violations_unless_disabled(client: LanguageClient) -> None:
+    root = proj(client)
+    subprocess.run(
+        [sys.executable, "-m", "archrules", "baseline", "--no-cache"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    assert (root / "archrules-baseline.json").is_file()
+    cart = root / "src/shop/domain/cart.py"
+    uri = open_document(client, cart)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(
+                    uri=(root / "archrules-baseline.json").as_uri(),
+                    type=types.FileChangeType.Created,
+                )
+            ]
+        )
+    )
+    await wait_for(client, uri, lambda d: not by_rule(d, "clean-architecture"))
+    client.set_configuration({"baseline": False}, section="archrules")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"archrules": {"baseline": False}})
+    )
+    await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
+
+
+async def test_workspace_diagnostics_cover_closed_files(client: LanguageClient) -> None:
+    if not is_pull(client) or str(client.profile).startswith("neovim"):  # type: ignore[attr-defined]
+        return
+    await asyncio.sleep(0.5)
+    report = await client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
+    uris = {
+        item.uri
+        for item in report.items
+        if isinstance(item, types.WorkspaceFullDocumentDiagnosticReport) and item.items
+    }
+    assert (proj(client) / "src/shop/domain/customer.py").as_uri() in uris
+    assert (proj(client) / "src/shop/orders/fulfilment.py").as_uri() in uris
+
+
+async def _start(root_uris: list[str], profile: str = "neovim@v0.7.0") -> LanguageClient:
+    client = make_test_lsp_client()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        return None
+
+    await client.start_io(sys.executable, "-m", "archrules", "server")
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities_of(profile),
+            workspace_folders=[
+                types.WorkspaceFolder(uri=u, name=f"f{i}") for i, u in enumerate(root_uris)
+            ],
+        )
+    )
+    return client
+
+
+def _mini(root: Path, package: str, layers: list[str]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    quoted = ", ".join(f'"{package}.{x}"' for x in layers)
+    (root / "archrules.toml").write_text(
+        f'[project]\nroots = ["."]\n\n[[layers]]\nname = "{package}-layers"\nlayers = [{quoted}]\n'
+    )
+    (root / package).mkdir()
+    (root / package / "__init__.py").write_text("")
+    for x in layers:
+        (root / package / f"{x}.py").write_text("")
+
+
+async def test_multi_root_and_nested_configs(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    _mini(one, "alpha", ["top", "bottom"])
+    _mini(two, "beta", ["top", "bottom"])
+    _mini(two / "inner", "gamma", ["top", "bottom"])
+    client = await _start([one.as_uri(), two.as_uri()])
+    try:
+        status = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        )
+        assert len(status["configs"]) == 3
+        for root, package in ((one, "alpha"), (two, "beta"), (two / "inner", "gamma")):
+            path = root / package / "bottom.py"
+            uri = open_document(client, path, f"import {package}.top\n")
+            found = await wait_for(client, uri, bool)
+            assert [d.code for d in found] == [f"{package}-layers"]
+        # the nested project's files are not the outer one's
+        outer = open_document(client, two / "inner" / "gamma" / "top.py", "import beta.top\n")
+        await asyncio.sleep(0.3)
+        assert not [d for d in await diagnostics(client, outer) if d.code == "beta-layers"]
+        # a folder removed, a folder added
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=(tmp_path / "three").as_uri(), name="x")],
+                    removed=[types.WorkspaceFolder(uri=one.as_uri(), name="f0")],
+                )
+            )
+        )
+        status = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        )
+        assert len(status["configs"]) == 3  # one/ stays: one of its files is open
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+async def test_a_new_config_file_is_picked_up(tmp_path: Path) -> None:
+    root = tmp_path / "late"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "top.py").write_text("")
+    (root / "pkg" / "bottom.py").write_text("import pkg.top\n")
+    client = await _start([root.as_uri()])
+    try:
+        uri = open_document(client, root / "pkg" / "bottom.py")
+        await asyncio.sleep(0.3)
+        assert not await diagnostics(client, uri)
+        (root / "archrules.toml").write_text(
+            '[project]\nroots = ["."]\n[[layers]]\nname = "late"\n'
+            'layers = ["pkg.top", "pkg.bottom"]\n'
+        )
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(
+                        uri=(root / "archrules.toml").as_uri(), type=types.FileChangeType.Created
+                    )
+                ]
+            )
+        )
+        await wait_for(client, uri, lambda d: [x.code for x in d] == ["late"])
+        (root / "archrules.toml").unlink()
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(
+                        uri=(root / "archrules.toml").as_uri(), type=types.FileChangeType.Deleted
+                    )
+                ]
+            )
+        )
+        await wait_for(client, uri, lambda d: not d)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+
+
+def test_server_exits_when_the_client_process_dies(tmp_path: Path) -> None:
+    """An editor that dies without shutdown must not leave the server running."""
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archrules", "server", "--log-file", str(tmp_path / "log")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": parent.pid, "rootUri": None, "capabilities": {}},
+            }
+        ).encode()
+        initialized = json.dumps({"jsonrpc": "2.0", "method": "initialized", "params": {}}).encode()
+        assert server.stdin is not None
+        for message in (body, initialized):
+            server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(message), message))
+        server.stdin.flush()
+        time.sleep(1.0)
+        assert server.poll() is None
+        parent.kill()
+        parent.wait()
+        server.wait(timeout=15)
+        assert "client-process-gone" in (tmp_path / "log").read_text()
+    finally:
+        for process in (parent, server):
+            if process.poll() is None:
+                process.kill()
+
+
+def _read_message(stream: IO[bytes]) -> dict[str, Any]:
+    length = 0
+    while True:
+        line = stream.readline().strip()
+        if not line:
+            break
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    message: dict[str, Any] = json.loads(stream.read(length))
+    return message
+
+
+def test_garbage_on_stdin_does_not_kill_the_server(tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archrules", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert server.stdin is not None and server.stdout is not None
+        junk = b"Content-Length: 5\r\n\r\n{{{{{"
+        ping = json.dumps(
+            {"jsonrpc": "2.0", "id": 7, "method": "initialize", "params": {"capabilities": {}}}
+        ).encode()
+        server.stdin.write(junk + b"Content-Length: %d\r\n\r\n%s" % (len(ping), ping))
+        server.stdin.flush()
+        reply = _read_message(server.stdout)
+        while reply.get("id") != 7:  # the junk is reported first (window/showMessage)
+            reply = _read_message(server.stdout)
+        assert "capabilities" in reply["result"]
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_server_help_and_bad_tcp_address() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "archrules", "server", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and "--tcp" in out.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "archrules", "server", "--tcp", "nowhere"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+    )
+    assert bad.returncode == 2 and "HOST:PORT" in bad.stderr
+    env = dict(os.environ)
+    unwritable = subprocess.run(
+        [sys.executable, "-m", "archrules", "server", "--log-file", "/nonexistent/dir/log"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert unwritable.returncode == 2 and "/nonexistent/dir/log" in unwritable.stderr
+    assert shutil.which("true") is not None
