@@ -294,7 +294,7 @@ def test_pyproject_problems_point_into_the_table() -> None:
             Range(3, 0, 3, 3),
             "unknown key 'foo' in [tool.archrules]; allowed keys: project, adr, layers,"
             " forbidden, independent, acyclic, interface, external, naming, size, calls,"
-            " duplicates",
+            " duplicates, drift",
         ),
         (
             Range(4, 0, 4, 25),
@@ -516,7 +516,7 @@ def test_unknown_top_level_key() -> None:
         Range(0, 1, 0, 7),
         "unknown key 'projet' at the top level (did you mean 'project'?); allowed keys: project,"
         " adr, layers, forbidden, independent, acyclic, interface, external, naming, size,"
-        " calls, duplicates",
+        " calls, duplicates, drift",
     )
 
 

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from archrules.core.baseline import baseline_key
+from archrules.core.config import DriftRule, load_config
 from archrules.core.conventions import (
     ConventionChecker,
     SourceFile,
+    _suffix,
     absolute_target,
     is_dunder,
     name_matches,
@@ -679,3 +681,116 @@ def test_duplicates_are_silenced_per_copy() -> None:
         },
     )
     assert [(v.path.name, v.rule) for v in m.violations()] == [("two.py", "copies")]
+
+
+# --- drift -----------------------------------------------------------------------------
+
+DRIFT = """
+[[drift]]
+name = "drift"
+in = ["app"]
+"""
+
+REPOS = {
+    "src/app/repos/__init__.py": "class BaseRepository: ...\n",
+    **{
+        f"src/app/repos/{name}.py": f"class {name.title()}Repository: ...\n"
+        for name in ("orders", "customers", "products", "suppliers", "stock")
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "suffix"),
+    [
+        ("OrderRepository", "class", "*Repository"),
+        ("HTTPServer", "class", "*Server"),
+        ("OrderID", "class", "*ID"),
+        ("Order", "class", None),
+        ("order_views", "module", "*_views"),
+        ("views", "module", None),
+        ("_private", "module", None),
+    ],
+)
+def test_the_suffix_a_name_suggests(name: str, kind: str, suffix: str | None) -> None:
+    assert _suffix(name, kind) == suffix
+
+
+def test_drift_flags_the_name_that_breaks_what_its_siblings_do() -> None:
+    m = model(
+        DRIFT,
+        {
+            **REPOS,
+            "src/app/repos/cache.py": "class SupplierCache: ...\nclass _Helper: ...\n",
+            "src/app/repos/Weird.py": "class WeirdRepository: ...\n",
+        },
+    )
+    weird, cache = m.violations()
+    assert (cache.path.name, cache.range, cache.severity, cache.kind) == (
+        "cache.py",
+        Range(0, 6, 0, 19),
+        "hint",
+        "drift",
+    )
+    assert cache.message == (
+        "class SupplierCache is not '*Repository', like 7 of the 7 other classes in app.repos"
+    )
+    assert cache.key == ("app.repos.cache", "class", "SupplierCache")
+    assert weird.message == (
+        "module app.repos.Weird is not snake_case, like 6 of the 6 other modules in app.repos"
+    )
+    assert (weird.range, weird.key) == (Range(0, 0, 0, 0), ("app.repos.Weird", "module"))
+
+
+def test_drift_needs_five_siblings_and_ninety_percent() -> None:
+    five = {k: v for k, v in REPOS.items() if "stock" not in k}
+    m = model(DRIFT, {**five, "src/app/repos/cache.py": "class SupplierCache: ...\n"})
+    assert len(m.violations()) == 1  # 5 siblings besides SupplierCache
+    four = {k: v for k, v in five.items() if "suppliers" not in k}
+    m = model(DRIFT, {**four, "src/app/repos/cache.py": "class SupplierCache: ...\n"})
+    assert m.violations() == []
+    mixed = {**REPOS, "src/app/repos/a.py": "class A: ...\n", "src/app/repos/b.py": "class B: ..."}
+    m = model(DRIFT, {**mixed, "src/app/repos/cache.py": "class SupplierCache: ...\n"})
+    assert m.violations() == []  # 6 of 8 others end with Repository: 75 %
+    out_of_scope = DRIFT.replace('in = ["app"]', 'in = ["app.other"]')
+    m = model(out_of_scope, {**REPOS, "src/app/repos/cache.py": "class SupplierCache: ...\n"})
+    assert m.violations() == []
+
+
+def test_drift_follows_edits_and_file_removals() -> None:
+    m = model(DRIFT, REPOS)
+    assert m.violations() == []
+    m.set_text(ROOT / "src/app/repos/cache.py", "class SupplierCache: ...\n")
+    assert [v.key for v in m.violations()] == [("app.repos.cache", "class", "SupplierCache")]
+    m.set_text(ROOT / "src/app/repos/cache.py", "class SupplierCacheRepository: ...\n")
+    assert m.violations() == []
+    m.set_text(ROOT / "src/app/repos/cache.py", "class SupplierCache: ...\n")
+    m.set_text(ROOT / "src/app/repos/stock.py", "")  # no classes left in these files
+    m.set_text(ROOT / "src/app/repos/suppliers.py", "")
+    assert m.violations() == []  # 4 siblings: not enough
+    m.set_text(ROOT / "src/app/repos/stock.py", "class StockRepository: ...\n")
+    assert len(m.violations()) == 1
+    m.remove(ROOT / "src/app/repos/cache.py")
+    assert m.violations() == []
+    for i in range(6):
+        m.set_text(ROOT / f"src/app/repos/x{i}.py", "")
+    m.set_text(ROOT / "src/app/repos/Upper.py", "")
+    assert [v.key for v in m.violations()] == [("app.repos.Upper", "module")]
+    m.remove(ROOT / "src/app/repos/Upper.py")
+    assert m.violations() == []
+
+
+def test_drift_rule_config() -> None:
+    result = load_config(ROOT / "archrules.toml", '[[drift]]\nname = "d"\nin = ["app"]\n')
+    assert result.config is not None and not result.problems
+    (rule,) = result.config.rules
+    assert isinstance(rule, DriftRule) and rule.severity == "hint" and rule.kind == "drift"
+    result = load_config(ROOT / "archrules.toml", '[[drift]]\nname = "d"\nseverity = "bad"\n')
+    assert [p.message for p in result.problems] == [
+        "[[drift]] rule 'd' is missing the required key 'in'",
+        "'bad' is not a severity; expected one of: error, warning, info, hint",
+    ]
+    result = load_config(
+        ROOT / "archrules.toml", '[[drift]]\nname = "d"\nin = ["app"]\nseverity = "warning"\n'
+    )
+    assert result.config is not None and result.config.rules[0].severity == "warning"

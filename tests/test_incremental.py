@@ -70,6 +70,10 @@ forbid = ["os.environ", "print", "app.d.helper"]
 name = "copies"
 in = ["app"]
 min-lines = 2
+
+[[drift]]
+name = "drift"
+in = ["app"]
 """
 
 PATHS = [
@@ -112,6 +116,9 @@ LINES = [
     "def third(x):\n    y = x + 2\n    return y",
     "class FooThing:\n    def Bad(self):\n        print('x')\n        return 1",
     "@deco\nclass lower:\n    pass",
+    # siblings for drift: six classes named alike
+    "class AThing: ...\nclass BThing: ...\nclass CThing: ...\n"
+    "class DThing: ...\nclass EThing: ...\nclass FThing: ...",
     "import os as o; o.environ.get('X')",
     "from os import environ as env; env['Y']",
     "from .d import helper as h; h()",

@@ -123,6 +123,13 @@ class DuplicatesRule(Rule):
 
 
 @dataclass(frozen=True)
+class DriftRule(Rule):
+    """Opt-in: a class or module whose name breaks a convention its siblings follow."""
+
+    in_: tuple[ModuleExpr, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path  # the config file, absolute
     root_dir: Path  # its directory: paths in the config are relative to it
@@ -291,6 +298,7 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "size": ("in", "max-module-lines", "max-function-lines"),
     "calls": ("in", "except-in", "forbid"),
     "duplicates": ("in", "min-lines"),
+    "drift": ("in",),
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "layers": ("layers",),
@@ -303,11 +311,15 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "size": ("in",),
     "calls": ("in", "forbid"),
     "duplicates": ("in",),
+    "drift": ("in",),
 }
 _AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
     "naming": ("classes", "functions", "modules", "must-define"),
     "size": ("max-module-lines", "max-function-lines"),
 }
+
+# a rule's severity when the config gives none
+_DEFAULT_SEVERITY: dict[str, Severity] = {"drift": "hint"}
 
 _ORIGIN = Range(0, 0, 0, 0)
 _RULE_NAME = re.compile(r"[\w.-]+")
@@ -521,7 +533,7 @@ class _Loader:
         adr, adr_range = self._adr(section)
         common = _Common(
             name=name or "",
-            severity=self._severity(section),
+            severity=self._severity(section, _DEFAULT_SEVERITY.get(kind, "error")),
             adr=adr,
             description=section.string("description") or "",
             range=range_,
@@ -549,10 +561,10 @@ class _Loader:
             f" rule on line {first_range.line + 1}",
         )
 
-    def _severity(self, section: _Section) -> Severity:
+    def _severity(self, section: _Section, default: Severity) -> Severity:
         text = section.string("severity")
         if text is None:
-            return "error"
+            return default
         for severity in SEVERITIES:
             if text == severity:
                 return severity
@@ -561,7 +573,7 @@ class _Loader:
             f"'{text}' is not a severity{_did_you_mean(text, SEVERITIES)};"
             f" expected one of: {', '.join(SEVERITIES)}",
         )
-        return "error"
+        return default
 
     def _adr(self, section: _Section) -> tuple[int | None, Range | None]:
         text = section.string("adr")
@@ -885,6 +897,10 @@ def _duplicates_rule(section: _Section, common: _Common) -> Rule:
     )
 
 
+def _drift_rule(section: _Section, common: _Common) -> Rule:
+    return DriftRule(common.name, "drift", *common[1:], in_=section.modules("in"))
+
+
 _BUILDERS: dict[str, Callable[[_Section, _Common], Rule]] = {
     "layers": _layers_rule,
     "forbidden": _forbidden_rule,
@@ -896,4 +912,5 @@ _BUILDERS: dict[str, Callable[[_Section, _Common], Rule]] = {
     "size": _size_rule,
     "calls": _calls_rule,
     "duplicates": _duplicates_rule,
+    "drift": _drift_rule,
 }

@@ -32,15 +32,30 @@ What counts (recorded in ADR-0007):
   are not tracked. Imports themselves are not reported, their uses are.
 * ``duplicates``: functions at module level and methods whose bodies hash the same (see
   ``core.types.Definition``) and have at least ``min-lines`` body lines.
+* ``drift`` (opt-in, hint by default): siblings are the module-level classes of one
+  package (its ``__init__.py`` and its direct child modules), or the direct child modules
+  of one package, in scope; private names (leading ``_``) take no part. A name is flagged
+  when it breaks a convention that at least 90 % of its (at least 5) siblings follow: a
+  style (``snake_case``, ``PascalCase``, ``UPPER_CASE``) or a common suffix (the last
+  capitalised word of a class name, ``*Repository``; the last ``_`` part of a module
+  name, ``*_views``). One finding per name: the convention most siblings follow.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archrules.core.config import CallsRule, DuplicatesRule, NamingRule, Rule, SizeRule
+from archrules.core.config import (
+    CallsRule,
+    DriftRule,
+    DuplicatesRule,
+    NamingRule,
+    Rule,
+    SizeRule,
+)
 from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
 from archrules.core.types import Definition, FileFacts, Range, Related, Violation
 
@@ -339,12 +354,105 @@ class DuplicatesChecker:
         return found
 
 
+# --- drift -----------------------------------------------------------------------------
+
+# the words of a CamelCase name: HTTPServer -> HTTP, Server; OrderID -> Order, ID
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+")
+DRIFT_SHARE = 0.9  # of the siblings that must follow a convention
+DRIFT_SIBLINGS = 5  # at least this many siblings (the name judged not counted)
+
+
+@dataclass(frozen=True)
+class Sibling:
+    """A module-level class or a module, as one of a package's names."""
+
+    path: Path
+    module: str
+    name: str
+    qualname: str  # the class's qualified name; "" for a module
+    range: Range
+
+    def sort_key(self) -> tuple[str, Range, str]:
+        return str(self.path), self.range, self.name
+
+
+def _suffix(name: str, kind: str) -> str | None:
+    """The convention a name's ending suggests: ``*Repository``, ``*_views``."""
+    if kind == "module":
+        head, _, tail = name.rpartition("_")
+        return f"*_{tail}" if head and tail else None
+    words = _WORDS.findall(name)
+    return f"*{words[-1]}" if len(words) > 1 else None
+
+
+class DriftChecker:
+    def __init__(self, rule: DriftRule) -> None:
+        self.rule = rule
+
+    def in_scope(self, module: str) -> bool:
+        return _in_scope(self.rule.in_, module)
+
+    def check_siblings(
+        self, kind: str, package: str, siblings: Sequence[Sibling]
+    ) -> list[Violation]:
+        """``kind`` is "class" or "module"; ``siblings`` are one package's names of that
+        kind (any scope: those out of the rule's scope are left out here)."""
+        names = sorted(
+            (s for s in siblings if not s.name.startswith("_") and self.in_scope(s.module)),
+            key=Sibling.sort_key,
+        )
+        if len(names) <= DRIFT_SIBLINGS:
+            return []
+        conventions = [*NAME_STYLES]
+        for sibling in names:
+            suffix = _suffix(sibling.name, kind)
+            if suffix is not None and suffix not in conventions:
+                conventions.append(suffix)
+        follows = {c: sum(name_matches(c, s.name) for s in names) for c in conventions}
+        found: list[Violation] = []
+        others = len(names) - 1
+        for sibling in names:
+            broken = [
+                (follows[c], -i, c)
+                for i, c in enumerate(conventions)
+                if not name_matches(c, sibling.name) and follows[c] >= DRIFT_SHARE * others
+            ]
+            if not broken:
+                continue
+            count, _, convention = max(broken)
+            found.append(self._violation(kind, package, sibling, convention, count, others))
+        return found
+
+    def _violation(
+        self, kind: str, package: str, sibling: Sibling, convention: str, count: int, others: int
+    ) -> Violation:
+        rule = self.rule
+        what = f"class {sibling.qualname}" if kind == "class" else f"module {sibling.module}"
+        siblings = "classes" if kind == "class" else "modules"
+        return Violation(
+            rule=rule.name,
+            kind=rule.kind,
+            severity=rule.severity,
+            path=sibling.path,
+            range=sibling.range,
+            message=(
+                f"{what} is not {describe_pattern(convention)}, like {count} of the {others} "
+                f"other {siblings} in {package or 'the top level'}"
+            ),
+            adr=rule.adr,
+            key=(sibling.module, kind, sibling.qualname)
+            if sibling.qualname
+            else (sibling.module, kind),
+        )
+
+
 def compile_conventions(
     rules: Iterable[Rule],
-) -> tuple[list[ConventionChecker], list[DuplicatesChecker]]:
-    """Per-file checkers, and duplicates checkers (which compare files)."""
+) -> tuple[list[ConventionChecker], list[DuplicatesChecker], list[DriftChecker]]:
+    """Per-file checkers, and the duplicates and drift checkers (which compare files)."""
     per_file: list[ConventionChecker] = []
     duplicates: list[DuplicatesChecker] = []
+    drift: list[DriftChecker] = []
     for rule in rules:
         if isinstance(rule, NamingRule):
             per_file.append(NamingChecker(rule))
@@ -354,4 +462,6 @@ def compile_conventions(
             per_file.append(CallsChecker(rule))
         elif isinstance(rule, DuplicatesRule):
             duplicates.append(DuplicatesChecker(rule))
-    return per_file, duplicates
+        elif isinstance(rule, DriftRule):
+            drift.append(DriftChecker(rule))
+    return per_file, duplicates, drift

@@ -13,7 +13,8 @@ its direct violations. Changing one file re-reads that file only:
   changed;
 * convention results (naming, size, calls) are recomputed for the changed file only;
   duplicates use an index body hash -> definitions, updated per file, and are recomputed
-  only for the hashes whose copies changed.
+  only for the hashes whose copies changed; drift (class names) likewise per package,
+  and module names when a file appears or disappears.
 
 Queries are lazy: a batch of updates costs one refresh. The invariant, tested with
 property-based tests: after any sequence of updates the model reports exactly what a
@@ -37,7 +38,7 @@ from archrules.core.config import (
     LayersRule,
     Rule,
 )
-from archrules.core.conventions import Copy, SourceFile, compile_conventions
+from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.modules import Classifier, module_name
@@ -96,13 +97,19 @@ class ProjectModel:
         self.config = config
         self.adrs = adrs
         self._checkers: list[Checker] = compile_rules(config.rules)
-        self._conventions, self._duplicates = compile_conventions(config.rules)
+        self._conventions, self._duplicates, self._drift = compile_conventions(config.rules)
         # the duplicates index: body hash -> file -> its definitions with that hash
         self._min_copy_lines = min((c.rule.min_lines for c in self._duplicates), default=0)
         self._copies: dict[str, dict[Path, tuple[Definition, ...]]] = {}
         self._indexed: dict[Path, tuple[str, ...]] = {}  # file -> the hashes it is under
         self._copy_results: dict[str, list[Violation]] = {}
         self._copies_dirty: set[str] = set()
+        # drift: package -> file -> its module-level classes; results per (kind, package)
+        self._drift_classes: dict[str, dict[Path, tuple[Sibling, ...]]] = {}
+        self._drift_indexed: dict[Path, str] = {}  # file -> the package its classes are in
+        self._drift_dirty: set[str] = set()
+        self._drift_results: dict[tuple[str, str], list[Violation]] = {}
+        self._drift_owner: dict[str, Path] | None = None  # the module map last judged
         self._sources: dict[Path, _Source] = {}
         self._unreadable: dict[Path, str] = {}
         self._owner: dict[str, Path] = {}  # module -> the file that defines it
@@ -156,6 +163,7 @@ class ProjectModel:
         self._modules_dirty = True
         self._dirty.discard(path)
         self._index_copies(path, None)
+        self._index_drift(path, None)
         if self._owner.get(source.module) == path:
             self._drop_edges(source.module)
 
@@ -262,10 +270,72 @@ class ProjectModel:
         if self._owner.get(source.module) != path:  # a shadowed duplicate module
             source.conventions = []
             self._index_copies(path, None)
+            self._index_drift(path, None)
             return
         view = SourceFile(path, source.module, source.is_package, source.facts)
         source.conventions = [v for checker in self._conventions for v in checker.check_file(view)]
         self._index_copies(path, source.facts.definitions)
+        self._index_drift(path, source)
+
+    def _index_drift(self, path: Path, source: _Source | None) -> None:
+        """Put the file's module-level classes (None: none) in the drift index; the
+        packages whose classes change are marked for recomputation."""
+        if not self._drift:
+            return
+        package: str | None = None
+        new: tuple[Sibling, ...] = ()
+        if source is not None:
+            module = source.module
+            package = module if source.is_package else module.rpartition(".")[0]
+            new = tuple(
+                Sibling(path, module, d.name, d.qualname, d.name_range)
+                for d in source.facts.definitions
+                if d.kind == "class" and d.scope == "module"
+            )
+        old = self._drift_indexed.pop(path, None)
+        if old is not None and (old != package or not new):
+            bucket = self._drift_classes[old]
+            del bucket[path]
+            if not bucket:
+                del self._drift_classes[old]
+            self._drift_dirty.add(old)
+        if package is not None and new:
+            bucket = self._drift_classes.setdefault(package, {})
+            if bucket.get(path) != new:
+                bucket[path] = new
+                self._drift_dirty.add(package)
+            self._drift_indexed[path] = package
+
+    def _drift_violations(self) -> list[Violation]:
+        """Drift, recomputed for the packages whose classes changed, and for module names
+        when the module map changed (a file appeared or disappeared)."""
+        if not self._drift:
+            return []
+        if self._owner is not self._drift_owner:
+            self._drift_owner = self._owner
+            modules: dict[str, list[Sibling]] = {}
+            for module, path in self._owner.items():
+                package, _, name = module.rpartition(".")
+                modules.setdefault(package, []).append(
+                    Sibling(path, module, name, "", Range(0, 0, 0, 0))
+                )
+            for key in [key for key in self._drift_results if key[0] == "module"]:
+                del self._drift_results[key]
+            for package, siblings in modules.items():
+                found = [
+                    v for c in self._drift for v in c.check_siblings("module", package, siblings)
+                ]
+                if found:
+                    self._drift_results[("module", package)] = found
+        for package in self._drift_dirty:
+            siblings = [s for group in self._drift_classes.get(package, {}).values() for s in group]
+            found = [v for c in self._drift for v in c.check_siblings("class", package, siblings)]
+            if found:
+                self._drift_results[("class", package)] = found
+            else:
+                self._drift_results.pop(("class", package), None)
+        self._drift_dirty.clear()
+        return [v for found in self._drift_results.values() for v in found]
 
     def _index_copies(self, path: Path, definitions: Sequence[Definition] | None) -> None:
         """Put the file's definitions (None: none) in the duplicates index; the hashes
@@ -393,7 +463,11 @@ class ProjectModel:
                 )
             by_path[path] = found
         # duplicates, like graph-wide findings, compare files: they need every file
-        cross_file = (*self._graph_violations(), *self._copy_violations()) if graph else ()
+        cross_file = (
+            (*self._graph_violations(), *self._copy_violations(), *self._drift_violations())
+            if graph
+            else ()
+        )
         for violation in cross_file:
             by_path.setdefault(violation.path, []).append(violation)
         result: list[Violation] = []

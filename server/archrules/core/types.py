@@ -26,6 +26,7 @@ RuleKind = Literal[
     "size",
     "calls",
     "duplicates",
+    "drift",
 ]
 RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
 # what a finding is about: a rule of the config, or one of the built-in checks
