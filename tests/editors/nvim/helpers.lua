@@ -125,7 +125,9 @@ function H.diagnostics(bufnr)
   return out
 end
 
---- The server's own diagnostics (LSP form) last published for a buffer.
+--- The server's own diagnostics (LSP form) for a buffer: the last ones it pushed
+--- (publishDiagnostics), else, when the client pulls them (textDocument/diagnostic, 0.10+),
+--- the LSP diagnostics Neovim keeps in user_data.lsp.
 function H.lsp_diagnostics(bufnr)
   local uri = vim.uri_from_bufnr(bufnr)
   for i = #H.published, 1, -1 do
@@ -133,7 +135,14 @@ function H.lsp_diagnostics(bufnr)
       return H.published[i].diagnostics
     end
   end
-  return {}
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local lsp = d.user_data and d.user_data.lsp
+    if d.source == 'archrules' and lsp and lsp.range then
+      table.insert(out, lsp)
+    end
+  end
+  return out
 end
 
 --- The first server diagnostic on a 0-based line with this code (or nil).
@@ -178,7 +187,7 @@ function H.messages()
 end
 
 local function lsp_log_tail()
-  local ok, path = pcall(vim.lsp.get_log_path)
+  local ok, path = pcall(require('vim.lsp.log').get_filename)
   if not ok or not path then
     return nil
   end

@@ -244,6 +244,16 @@ local function setup_011()
   config.filetypes = M.options.filetypes
   vim.lsp.config(NAME, config)
   vim.lsp.enable(NAME)
+  -- vim.lsp.enable starts the server for buffers that are already open only once Neovim
+  -- has entered (VimEnter); setup() may run earlier (from a -c command, say), after the
+  -- files given on the command line were loaded.
+  if vim.v.vim_did_enter ~= 1 then
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr) and wants_buffer(bufnr) then
+        pcall(vim.api.nvim_exec_autocmds, 'FileType', { group = 'nvim.lsp.enable', buffer = bufnr })
+      end
+    end
+  end
 end
 
 local augroup
@@ -466,13 +476,17 @@ end
 --- filetypes, on_attach, explain ('float' or 'split').
 function M.setup(opts)
   opts = opts or {}
-  vim.validate({
-    cmd = { opts.cmd, 'table', true },
-    settings = { opts.settings, 'table', true },
-    filetypes = { opts.filetypes, 'table', true },
-    on_attach = { opts.on_attach, 'function', true },
-    explain = { opts.explain, 'string', true },
-  })
+  for key, expected in pairs({
+    cmd = 'table',
+    settings = 'table',
+    filetypes = 'table',
+    on_attach = 'function',
+    explain = 'string',
+  }) do
+    if opts[key] ~= nil and type(opts[key]) ~= expected then
+      error(string.format('archrules.setup: %s must be a %s, not a %s', key, expected, type(opts[key])), 2)
+    end
+  end
   local options = vim.deepcopy(M.defaults)
   for key, value in pairs(opts) do
     if key ~= 'settings' then
