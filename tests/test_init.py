@@ -427,7 +427,7 @@ def test_size_without_functions(tmp_path: Path) -> None:
 
 
 def test_errors(tmp_path: Path) -> None:
-    with pytest.raises(InferError, match="no such directory"):
+    with pytest.raises(InferError, match="not a directory"):
         infer_project(tmp_path / "missing")
     with pytest.raises(InferError, match="no Python module found"):
         infer_project(tmp_path)
@@ -513,7 +513,7 @@ def test_init_refuses_a_pyproject_config_unless_forced(
 
 def test_init_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", str(tmp_path / "missing")]) == 2
-    assert "no such directory" in capsys.readouterr().err
+    assert "not a directory" in capsys.readouterr().err
     assert main(["init", str(tmp_path)]) == 2
     assert "no Python module found" in capsys.readouterr().err
     write_tree(tmp_path, SMALL)

@@ -90,7 +90,7 @@ _WIDTH = 96  # evidence comments are wrapped at this width
 
 
 class InferError(Exception):
-    """The project cannot be analysed (no such directory, no package found)."""
+    """The project cannot be analysed (not a directory, no package found)."""
 
 
 # --- what is read from the files ---------------------------------------------------------
@@ -622,7 +622,7 @@ def infer_project(root_dir: Path) -> Proposal:
     """Read the project under ``root_dir`` and propose its config (see the module doc)."""
     root_dir = root_dir.absolute()
     if not root_dir.is_dir():
-        raise InferError(f"{root_dir}: no such directory")
+        raise InferError(f"{root_dir}: not a directory")
     src = root_dir / "src"
     roots = [src] if src.is_dir() else [root_dir]
     rel_roots = ("src",) if src.is_dir() else (".",)
