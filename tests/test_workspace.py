@@ -203,3 +203,62 @@ def test_files_outside_any_project_and_removed_folders(tmp_path: Path) -> None:
     assert ws.results().get(loose) is None
     ws.remove_folder(tmp_path / "a")
     assert ws.projects == {}
+
+
+def test_a_convention_rule_added_to_the_config_rereads_definitions(tmp_path: Path) -> None:
+    project(tmp_path)
+    write(tmp_path / "pkg" / "top.py", "class bad_name:\n    pass\n")
+    ws = Workspace(None)
+    ws.add_folder(tmp_path)
+    index_all(ws)
+    top = tmp_path / "pkg" / "top.py"
+    assert rules_at(ws, top) == []
+    config = tmp_path / "archrules.toml"
+    ws.set_text(
+        config,
+        config.read_text() + '\n[[naming]]\nname = "style"\nin = ["pkg"]\nclasses = "PascalCase"\n',
+    )
+    index_all(ws)
+    assert rules_at(ws, top) == ["style"]
+
+
+def test_a_nested_config_present_at_start_then_deleted(tmp_path: Path) -> None:
+    project(tmp_path, "outer")
+    project(tmp_path / "sub", "inner")
+    ws = Workspace(None)
+    ws.add_folder(tmp_path)
+    index_all(ws)
+    inner_file = tmp_path / "sub" / "inner" / "bottom.py"
+    (tmp_path / "sub" / "archrules.toml").unlink()
+    ws.disk_changed(tmp_path / "sub" / "archrules.toml")
+    index_all(ws)
+    state = ws.project_for(inner_file)
+    assert state is not None and state.root_dir == tmp_path
+    assert state.project.model is not None and inner_file in state.project.model.paths
+
+
+def test_moving_lines_moves_graph_findings_like_a_fresh_check(tmp_path: Path) -> None:
+    """Lines added above an import keep the graph-wide findings and move their ranges."""
+    write(
+        tmp_path / "archrules.toml",
+        '[project]\nroots = ["."]\n\n[[acyclic]]\nname = "no-cycles"\nmodules = ["pkg.*"]\n',
+    )
+    write(tmp_path / "pkg" / "__init__.py", "")
+    a = write(tmp_path / "pkg" / "a.py", "import pkg.b\n")
+    write(tmp_path / "pkg" / "b.py", "import pkg.a\n")
+    ws = Workspace(None)
+    ws.add_folder(tmp_path)
+    index_all(ws)
+    before = ws.results()[a]
+    assert [v.range.line for v in before] == [0]
+    moved_text = "# one\n# two\nimport pkg.b\n"
+    ws.set_text(a, moved_text)
+    after = ws.results()
+    write(a, moved_text)
+    fresh = Workspace(None)
+    fresh.add_folder(tmp_path)
+    index_all(fresh)
+    assert after == fresh.results()
+    assert [v.range.line for v in after[a]] == [2]
+    related = [r for v in after[tmp_path / "pkg" / "b.py"] for r in v.related if r.path == a]
+    assert related and all(r.range.line == 2 for r in related)

@@ -1289,16 +1289,17 @@ def _convention_facts(
 # --- entry points ----------------------------------------------------------------------
 
 
-def extract_facts(text: str) -> FileFacts:
-    """Everything the engine needs from one file's text. Never raises."""
+def extract_facts(text: str, conventions: bool = True) -> FileFacts:
+    """Everything the engine needs from one file's text. Never raises. ``conventions=False``
+    leaves out definitions and references (for configs without convention rules)."""
     try:
-        return _extract(text)
+        return _extract(text, conventions)
     except Exception as exc:  # defensive: a bug here must not stop a whole run
         problem = SourceProblem(f"archrules could not read this file: {exc!r}", Range(0, 0, 0, 0))
         return FileFacts(syntax_error=problem, line_count=_count_lines(_split_lines(text)))
 
 
-def _extract(text: str) -> FileFacts:
+def _extract(text: str, conventions: bool) -> FileFacts:
     src = _Source(text)
     tree = _parse(src)
     syntax_error: SourceProblem | None = None
@@ -1306,7 +1307,8 @@ def _extract(text: str) -> FileFacts:
     references: tuple[Reference, ...] = ()
     if isinstance(tree, ast.Module):
         imports = _finish(src, *_AstReader(src).read(tree))
-        definitions, references = _convention_facts(src, tree)
+        if conventions:
+            definitions, references = _convention_facts(src, tree)
     else:
         syntax_error = tree
         imports = _parso_imports(src) or ()

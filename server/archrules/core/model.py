@@ -23,8 +23,8 @@ fresh model built from the same files reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archrules.core.adr import AdrSet, describe_status
@@ -78,6 +78,20 @@ BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
 }
 
 
+def _same_shape(old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> bool:
+    """The same imported modules, each the same number of times, with the same
+    classification and statement structure: only positions differ."""
+    if old.keys() != new.keys():
+        return False
+    return all(
+        len(a) == len(b)
+        and all(
+            x.category == y.category and x.importer == y.importer for x, y in zip(a, b, strict=True)
+        )
+        for a, b in ((old[k], new[k]) for k in old)
+    )
+
+
 @dataclass
 class _Source:
     module: str
@@ -98,6 +112,8 @@ class ProjectModel:
         self.adrs = adrs
         self._checkers: list[Checker] = compile_rules(config.rules)
         self._conventions, self._duplicates, self._drift = compile_conventions(config.rules)
+        # definitions and references are read only when a convention rule needs them
+        self.wants_conventions = bool(self._conventions or self._duplicates or self._drift)
         # the duplicates index: body hash -> file -> its definitions with that hash
         self._min_copy_lines = min((c.rule.min_lines for c in self._duplicates), default=0)
         self._copies: dict[str, dict[Path, tuple[Definition, ...]]] = {}
@@ -132,7 +148,7 @@ class ProjectModel:
         return name, path.name == "__init__.py", roots.index(root) if root in roots else len(roots)
 
     def set_text(self, path: Path, text: str) -> bool:
-        return self.set_facts(path, extract_facts(text))
+        return self.set_facts(path, extract_facts(text, self.wants_conventions))
 
     def set_facts(self, path: Path, facts: FileFacts) -> bool:
         """Add or replace a file. False if the file is not a module of this project."""
@@ -235,6 +251,32 @@ class ProjectModel:
         self._known = known
         self._classifier = Classifier({m.split(".")[0] for m in known})
 
+    def _move_graph_ranges(
+        self, path: Path, old: dict[str, list[Edge]], new: dict[str, list[Edge]]
+    ) -> None:
+        """The file imports the same modules as before, the same number of times, at other
+        positions (lines were added above): the graph-wide findings stay, their ranges in
+        this file follow the edges. Typing in a function body costs no graph search."""
+        if self._global is None:
+            return
+        moved: dict[Range, Range] = {}
+        for imported, edges in old.items():
+            for before, after in zip(edges, new[imported], strict=True):
+                moved[before.range] = after.range
+        self._global = [
+            replace(
+                v,
+                range=moved.get(v.range, v.range) if v.path == path else v.range,
+                related=tuple(
+                    replace(r, range=moved.get(r.range, r.range)) if r.path == path else r
+                    for r in v.related
+                ),
+            )
+            if v.path == path or any(r.path == path for r in v.related)
+            else v
+            for v in self._global
+        ]
+
     def _drop_edges(self, module: str) -> None:
         if self._succ.pop(module, None):
             self._global = None
@@ -252,8 +294,12 @@ class ProjectModel:
         succ: dict[str, list[Edge]] = {}
         for edge in edges:
             succ.setdefault(edge.imported, []).append(edge)
-        if self._succ.get(source.module, {}) != succ:
-            self._global = None
+        old = self._succ.get(source.module, {})
+        if old != succ:
+            if _same_shape(old, succ):
+                self._move_graph_ranges(path, old, succ)  # lines moved, imports did not
+            else:
+                self._global = None
         if succ:
             self._succ[source.module] = succ
         else:
@@ -441,13 +487,21 @@ class ProjectModel:
             self._global = [v for checker in self._checkers for v in checker.check_graph(self)]
         return self._global
 
-    def violations(self, *, graph: bool = True) -> list[Violation]:
+    def violations(
+        self, *, graph: bool = True, only: Collection[Path] | None = None
+    ) -> list[Violation]:
         """Every finding, exceptions applied, sorted. ``graph=False`` leaves out graph-wide
         findings (chains, cycles) and unused-exception hints, which need every file: the
-        language server asks for this while it is still indexing."""
+        language server asks for this while it is still indexing, for the open files only
+        (``only``)."""
         self._refresh()
         by_path: dict[Path, list[Violation]] = {}
-        for path, source in self._sources.items():
+        sources = (
+            self._sources.items()
+            if only is None
+            else [(path, self._sources[path]) for path in only if path in self._sources]
+        )
+        for path, source in sources:
             found = [*source.direct, *source.conventions]
             if source.facts.syntax_error is not None:
                 problem = source.facts.syntax_error
@@ -474,6 +528,8 @@ class ProjectModel:
         for path, found in by_path.items():
             result.extend(self._apply_exceptions(path, self._sources[path], found, graph))
         for path, message in self._unreadable.items():
+            if only is not None and path not in only:
+                continue
             result.append(
                 self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
             )

@@ -4,6 +4,7 @@ adapters (CLI, language server) call it and then talk to the model."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,11 +62,13 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     return project
 
 
-def discover_files(project: Project) -> list[Path]:
-    """The project's source files, nested projects' subtrees left out."""
+def discover_files(project: Project, configs_below: Iterable[Path] | None = None) -> list[Path]:
+    """The project's source files, nested projects' subtrees left out. ``configs_below``:
+    the configs in its tree if the caller knows them already (else the tree is walked)."""
     config = project.config
     assert config is not None
-    nested = {p.parent for p in find_configs_below(config.root_dir) if p.parent != config.root_dir}
+    below = find_configs_below(config.root_dir) if configs_below is None else configs_below
+    nested = {p.parent for p in below if p.parent != config.root_dir}
     discovery = discover(config.root_dir, config.roots, config.exclude, nested)
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
     return [source.path for source in discovery.files]
@@ -84,7 +87,7 @@ def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool
     sha = content_hash(data)
     facts = cache.get(path, sha) if cache is not None else None
     if facts is None:
-        facts = extract_facts(decode_source(data))
+        facts = extract_facts(decode_source(data), model.wants_conventions)
         if cache is not None:
             cache.put(path, sha, facts)
     model.set_facts(path, facts)

@@ -47,6 +47,7 @@ class ProjectState:
     pending: list[Path] = field(default_factory=list)  # discovered, not read yet
     total: int = 0  # files discovered
     cache: FactsCache | None = None
+    cache_loaded: bool = False
     baseline: Counter[tuple[str, ...]] | None = None
     baseline_problem: str | None = None
     nested: frozenset[Path] = frozenset()  # directories governed by nested configs
@@ -71,6 +72,7 @@ class Workspace:
         self.projects: dict[Path, ProjectState] = {}
         self.overlays: dict[Path, str] = {}  # open documents: their text wins over the disk
         self.folders: list[Path] = []
+        self._scanned: list[tuple[Path, set[Path]]] = []  # folders walked for configs
 
     # --- projects --------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ class Workspace:
         if folder not in self.folders:
             self.folders.append(folder)
         configs = find_configs_below(folder)
+        self._scanned.append((folder, set(configs)))
         above = find_config(folder)
         if above is not None:
             configs.append(above)
@@ -103,6 +106,15 @@ class Workspace:
             self._refresh_nested()
         return state
 
+    def _nested_configs(self, state: ProjectState) -> list[Path] | None:
+        """The configs below a project, if a folder scan already found them (saves a walk
+        of the tree); None when no scan covers the project's directory."""
+        root = state.root_dir
+        for folder, configs in self._scanned:
+            if folder == root or folder in root.parents:
+                return sorted(c for c in configs | set(self.projects) if root in c.parents)
+        return None
+
     def _refresh_nested(self) -> None:
         for state in self.projects.values():
             state.nested = frozenset(
@@ -123,10 +135,12 @@ class Workspace:
                 state.project = project
             return
         old = state.project.model
+        if old is not None and model.wants_conventions and not old.wants_conventions:
+            old = None  # its facts lack the definitions the new rules need: read again
         state.project = project
-        files = discover_files(project)
+        files = discover_files(project, self._nested_configs(state))
         state.notes = list(project.notes)
-        state.cache = open_cache(project, self.cache_dir)
+        state.cache, state.cache_loaded = None, False  # opened when indexing starts
         state.pending = []
         state.total = len(files)
         for path in files:
@@ -206,10 +220,23 @@ class Workspace:
         left = sum(len(state.pending) for state in self.projects.values())
         return total - left, total
 
+    def open_caches(self) -> None:
+        """Load the facts caches of projects still to index. Safe to run in a worker
+        thread while the caller waits for it (it only reads the cache files and sets
+        each project's cache), so that a big cache does not block an editor's messages."""
+        for state in list(self.projects.values()):
+            self._open_cache(state)
+
+    def _open_cache(self, state: ProjectState) -> None:
+        if not state.cache_loaded and state.pending:
+            state.cache = open_cache(state.project, self.cache_dir)
+            state.cache_loaded = True
+
     def index_some(self, count: int) -> int:
         """Read up to ``count`` pending files from disk; the number read."""
         done = 0
         for state in list(self.projects.values()):
+            self._open_cache(state)
             model = state.project.model
             while state.pending and done < count and model is not None:
                 path = state.pending.pop()
@@ -295,6 +322,8 @@ class Workspace:
             return state
         if not exists or (path.name == "pyproject.toml" and find_config(path.parent) != path):
             del self.projects[path]
+            for _, configs in self._scanned:
+                configs.discard(path)
             self._refresh_nested()
             self._reload_enclosing(state)
             return state
@@ -335,7 +364,8 @@ class Workspace:
         model = state.project.model
         if model is None:
             return {}
-        violations: Iterable[Violation] = model.violations(graph=state.indexed)
+        only = None if state.indexed else {p for p in self.overlays if self.project_for(p) is state}
+        violations: Iterable[Violation] = model.violations(graph=state.indexed, only=only)
         if baseline and state.baseline is not None:
             violations = apply_baseline(list(violations), state.baseline).reported
         found: dict[Path, list[Violation]] = {}

@@ -157,6 +157,8 @@ class ArchrulesServer(LanguageServer):
         progress = IndexProgress(self)
         await progress.begin()
         loop = asyncio.get_running_loop()
+        with self.log.timed("open-caches"):
+            await loop.run_in_executor(None, self.engine.open_caches)
         last = loop.time()
         with self.log.timed("index") as extra:
             while self.engine.indexing:
