@@ -537,7 +537,8 @@ def real_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sdist of REAL_PROJECT from PyPI, unpacked (its code is only read)."""
     download = tmp_path_factory.mktemp("sdist")
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-    command += ["--disable-pip-version-check", "--quiet", REAL_PROJECT, "-d", str(download)]
+    command += ["--disable-pip-version-check", "--quiet", "--retries", "1", "--timeout", "20"]
+    command += [REAL_PROJECT, "-d", str(download)]
     try:
         subprocess.run(command, check=True, capture_output=True, timeout=180)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
