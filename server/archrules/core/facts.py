@@ -1,4 +1,5 @@
-"""Facts read from one source file: its imports, its exception comments, its syntax error.
+"""Facts read from one source file: its imports, its exception comments, its syntax error,
+and for the convention rules its definitions and references.
 
 Nothing here imports or executes the analysed code. :func:`extract_facts` is a pure function
 that never raises, whatever the input (garbage, NUL bytes, huge files, deep nesting).
@@ -31,6 +32,13 @@ Dynamic imports are calls with a literal string as first positional argument:
 ``from importlib import import_module [as name]``, and ``__import__("a.b")``. The binding
 may appear anywhere in the file (scopes are not tracked). Relative or non-identifier
 strings, non-literal arguments, keyword arguments and f-strings are ignored.
+
+Definitions and references (the convention rules, ADR-0007) come from the ``ast`` path
+only: a file that does not parse has none. Definitions are every ``class`` and ``def`` with
+their scope, qualified name, name range, line counts and, for module-level functions and
+methods, a hash of the body with locals renamed. References are uses of names bound by an
+import anywhere in the file, or of builtins not rebound at module level, with the alias
+resolved (``o.getenv`` after ``import os as o`` is ``os.getenv``). The walk is iterative.
 
 Exception comments: ``# archrules: allow[rule-a, rule-b] ADR-0012 free words``. A comment
 that does not have the ``allow[...]`` part (``# archrules: allow`` alone, or no closing
