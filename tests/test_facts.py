@@ -826,7 +826,7 @@ def test_parso_failure_gives_only_the_syntax_error(monkeypatch: pytest.MonkeyPat
 
 
 def test_internal_error_never_escapes(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(text: str) -> FileFacts:
+    def boom(text: str, conventions: bool = True) -> FileFacts:
         raise RuntimeError("bug")
 
     monkeypatch.setattr(facts_module, "_extract", boom)
