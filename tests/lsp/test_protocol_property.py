@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pytest_lsp import LanguageClient, make_test_lsp_client
-from tests.lsp.conftest import capabilities_of, diagnostics
+from tests.lsp.support import capabilities_of, diagnostics
 
 from archrules.core.project import open_project
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from tests.lsp.conftest import (
+from tests.lsp.support import (
     apply_edits,
     change_document,
     diagnostics,

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient, make_test_lsp_client
-from tests.lsp.conftest import (
+from tests.lsp.support import (
     capabilities_of,
     diagnostics,
     is_pull,

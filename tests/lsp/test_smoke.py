@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pytest_lsp import LanguageClient
-from tests.lsp.conftest import open_document, rules, wait_for
+from tests.lsp.support import open_document, rules, wait_for
 
 
 async def test_open_file_gets_its_violation(client: LanguageClient) -> None:

@@ -1,0 +1,127 @@
+"""Helpers for the language-server tests: client profiles, document events, waiting for
+diagnostics, applying edits."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+REPO = Path(__file__).resolve().parents[2]
+SHOP = REPO / "examples" / "shop"
+# VS Code 1.65 pushes; "vscode-pull" is the same client with pull diagnostics, as VS Code
+# has had since 1.74 (code-server 4.100 = VS Code 1.100). Neovim 0.11 pulls and negotiates
+# UTF-8 positions.
+PROFILES = ["visual-studio-code", "vscode-pull", "neovim@v0.7.0", "neovim@v0.11.0"]
+
+
+def server_command() -> list[str]:
+    return [sys.executable, "-m", "archrules", "server", "--log-level", "debug"]
+
+
+def capabilities_of(profile: str) -> types.ClientCapabilities:
+    if profile != "vscode-pull":
+        return client_capabilities(profile)
+    caps = client_capabilities("visual-studio-code")
+    assert caps.text_document is not None and caps.workspace is not None
+    caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        dynamic_registration=True, related_document_support=True
+    )
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    return caps
+
+
+def is_pull(client: LanguageClient) -> bool:
+    caps = client.capabilities
+    return bool(caps and caps.text_document and caps.text_document.diagnostic)
+
+
+async def diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    """The document's diagnostics as the client sees them: pulled, or the last pushed."""
+    if is_pull(client):
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return list(report.items)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def wait_for(
+    client: LanguageClient,
+    uri: str,
+    predicate: Callable[[list[types.Diagnostic]], bool],
+    timeout: float = 15.0,
+) -> list[types.Diagnostic]:
+    """Poll until the document's diagnostics satisfy ``predicate``; fail on timeout."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    found: list[types.Diagnostic] = []
+    while loop.time() < deadline:
+        found = await diagnostics(client, uri)
+        if predicate(found):
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out; last diagnostics for {uri}: {[d.message for d in found]}")
+
+
+def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, version: int = 1
+) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri,
+                language_id="python" if path.suffix == ".py" else "toml",
+                version=version,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def rules(found: list[types.Diagnostic]) -> list[Any]:
+    return sorted(str(d.code) for d in found)
+
+
+def _offset(text: str, position: types.Position, encoding: str = "utf-16") -> int:
+    lines = text.split("\n")
+    line = lines[position.line] if position.line < len(lines) else ""
+    base = sum(len(x) + 1 for x in lines[: position.line])
+    units = 0
+    for col, ch in enumerate(line):
+        if units >= position.character:
+            return base + col
+        units += len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1)
+    return base + len(line)
+
+
+def apply_edits(text: str, edits: list[types.TextEdit], encoding: str = "utf-16") -> str:
+    """Apply LSP text edits to a text (LF line ends), as an editor would."""
+    spans = [
+        (_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text)
+        for e in edits
+    ]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def encoding_of(client: LanguageClient) -> str:
+    return "utf-8" if str(getattr(client, "profile", "")).endswith("0.11.0") else "utf-16"
