@@ -4,6 +4,7 @@
 --   ARCHRULES_NVIM_PLUGIN  the plugin directory (clients/nvim), put on 'runtimepath'
 --   ARCHRULES_TEST_ROOT    the project (a temporary copy of examples/shop)
 --   ARCHRULES_TEST_OUT     where the JSON result goes
+--   ARCHRULES_NVIM_API     (optional) the plugin's `api` option, passed to every setup()
 --
 -- A test script calls H.run(function(t) ... end). Whatever happens, a JSON object
 -- {steps = [...], data = {...}, error = <message or nil>, finished = <bool>} is written
@@ -220,6 +221,15 @@ function H.run(body)
     vim.cmd('filetype on')
     vim.cmd('cd ' .. vim.fn.fnameescape(H.root))
     record_publishes()
+    -- ARCHRULES_NVIM_API forces the plugin's LSP API (to test the older paths on a newer Neovim)
+    local api = vim.env.ARCHRULES_NVIM_API
+    if api and api ~= '' then
+      local archrules = require('archrules')
+      local setup = archrules.setup
+      archrules.setup = function(opts)
+        return setup(vim.tbl_extend('force', opts or {}, { api = api }))
+      end
+    end
     body(H)
     result.finished = true
   end, function(e)

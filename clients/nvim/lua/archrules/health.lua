@@ -54,13 +54,14 @@ local function user_buffer()
   return nil
 end
 
+local API_NAMES = {
+  config = 'vim.lsp.config + vim.lsp.enable',
+  start = 'vim.lsp.start',
+  start_client = 'vim.lsp.start_client + vim.lsp.buf_attach_client',
+}
+
 local function lsp_api()
-  if vim.fn.has('nvim-0.11') == 1 and vim.lsp.config then
-    return 'vim.lsp.config + vim.lsp.enable'
-  elseif vim.fn.has('nvim-0.8') == 1 and vim.lsp.start then
-    return 'vim.lsp.start'
-  end
-  return 'vim.lsp.start_client + vim.lsp.buf_attach_client'
+  return API_NAMES[require('archrules').api()] or '?'
 end
 
 local function first_line(text)

@@ -30,6 +30,10 @@ M.defaults = {
   on_attach = nil,
   -- where :ArchrulesExplain shows its text: 'float' or 'split'
   explain = 'float',
+  -- which LSP API starts the server: 'auto' (the newest this Neovim has), 'config'
+  -- (vim.lsp.config + vim.lsp.enable, 0.11+), 'start' (vim.lsp.start, 0.8+) or
+  -- 'start_client' (vim.lsp.start_client + vim.lsp.buf_attach_client)
+  api = 'auto',
 }
 
 -- The options in effect (after setup()); the defaults until then.
@@ -216,7 +220,7 @@ function M.attach(bufnr)
   if not root then
     return nil
   end
-  if has('0.8') and vim.lsp.start then
+  if M.api() == 'start' then
     local id
     vim.api.nvim_buf_call(bufnr, function()
       id = vim.lsp.start(client_config(root), { bufnr = bufnr })
@@ -226,8 +230,18 @@ function M.attach(bufnr)
   return attach_07(bufnr, root)
 end
 
-local function use_lsp_config()
-  return has('0.11') and vim.lsp.config ~= nil and vim.lsp.enable ~= nil
+--- The LSP API in use: 'config', 'start' or 'start_client'.
+function M.api()
+  local api = M.options.api or 'auto'
+  if api == 'auto' then
+    if has('0.11') and vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+      return 'config'
+    elseif has('0.8') and vim.lsp.start ~= nil then
+      return 'start'
+    end
+    return 'start_client'
+  end
+  return api
 end
 
 local function setup_011()
@@ -482,6 +496,7 @@ function M.setup(opts)
     filetypes = 'table',
     on_attach = 'function',
     explain = 'string',
+    api = 'string',
   }) do
     if opts[key] ~= nil and type(opts[key]) ~= expected then
       error(string.format('archrules.setup: %s must be a %s, not a %s', key, expected, type(opts[key])), 2)
@@ -494,10 +509,13 @@ function M.setup(opts)
     end
   end
   options.settings = normalize_settings(opts.settings)
+  if not vim.tbl_contains({ 'auto', 'config', 'start', 'start_client' }, options.api) then
+    error('archrules.setup: api must be auto, config, start or start_client', 2)
+  end
   M.options = options
   M.did_setup = true
   M.create_commands()
-  if use_lsp_config() then
+  if M.api() == 'config' then
     setup_011()
   else
     setup_autocmds()
