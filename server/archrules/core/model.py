@@ -42,6 +42,7 @@ from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conven
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.modules import Classifier, module_name
+from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge, compile_rules
 from archrules.core.types import (
     Definition,
@@ -102,6 +103,9 @@ class _Source:
     direct: list[Violation] = field(default_factory=list)
     resolved: bool = False
     conventions: list[Violation] = field(default_factory=list)  # naming, size, calls
+    # whether the file owned its module when its conventions were checked (None: not yet);
+    # they depend on nothing else that can change for these facts
+    conventions_owner: bool | None = None
 
 
 class ProjectModel:
@@ -127,6 +131,7 @@ class ProjectModel:
         self._drift_results: dict[tuple[str, str], list[Violation]] = {}
         self._drift_owner: dict[str, Path] | None = None  # the module map last judged
         self._sources: dict[Path, _Source] = {}
+        self._module_names: dict[Path, tuple[str, bool, int]] = {}  # from discovery
         self._unreadable: dict[Path, str] = {}
         self._owner: dict[str, Path] = {}  # module -> the file that defines it
         self._known: set[str] = set()  # first-party modules, namespace packages included
@@ -138,8 +143,18 @@ class ProjectModel:
 
     # --- updates -------------------------------------------------------------------
 
+    def know_modules(self, sources: Iterable[DiscoveredFile]) -> None:
+        """Discovery already named these files' modules: ``module_for`` need not again."""
+        roots = self.config.roots
+        for source in sources:
+            index = roots.index(source.root) if source.root in roots else len(roots)
+            self._module_names[source.path] = (source.module, source.is_package, index)
+
     def module_for(self, path: Path) -> tuple[str, bool, int] | None:
         """The module a file defines (name, is package, root index), None outside roots."""
+        known = self._module_names.get(path)
+        if known is not None:
+            return known
         found = module_name(path, self.config.roots)
         if found is None:
             return None
@@ -313,7 +328,11 @@ class ProjectModel:
 
     def _check_conventions(self, path: Path) -> None:
         source = self._sources[path]
-        if self._owner.get(source.module) != path:  # a shadowed duplicate module
+        owner = self._owner.get(source.module) == path
+        if source.conventions_owner is owner:  # up to date (only modules were rebuilt)
+            return
+        source.conventions_owner = owner
+        if not owner:  # a shadowed duplicate module
             source.conventions = []
             self._index_copies(path, None)
             self._index_drift(path, None)

@@ -71,6 +71,8 @@ def discover_files(project: Project, configs_below: Iterable[Path] | None = None
     nested = {p.parent for p in below if p.parent != config.root_dir}
     discovery = discover(config.root_dir, config.roots, config.exclude, nested)
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
+    if project.model is not None:
+        project.model.know_modules(discovery.files)
     return [source.path for source in discovery.files]
 
 
