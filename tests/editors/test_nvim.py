@@ -326,3 +326,14 @@ def test_archrules_toml_opened_while_indexing(shop: Path) -> None:
     run = run_nvim("toml_while_indexing", shop)
     run.assert_finished()
     assert run.step_ok("no-cycles diagnostic on line 36"), run.report()
+
+
+def test_utf16_positions(shop: Path) -> None:
+    run = run_nvim("utf16", shop)
+    run.assert_finished()
+    assert run.data["offset_encoding"] == "utf-16", run.report()
+    # 'x = "🛒é"; import ' is 18 UTF-16 code units (21 bytes)
+    assert run.data["lsp_range"]["start"]["character"] == 18, run.report()
+    assert run.data["underlined"] == "shop.services.pricing", run.report()
+    hover = "\n".join(run.data["hover_lines"])
+    assert "shop.services.pricing" in hover and ADR_0002_TITLE in hover, run.report()
