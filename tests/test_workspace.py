@@ -262,3 +262,17 @@ def test_moving_lines_moves_graph_findings_like_a_fresh_check(tmp_path: Path) ->
     assert [v.range.line for v in after[a]] == [2]
     related = [r for v in after[tmp_path / "pkg" / "b.py"] for r in v.related if r.path == a]
     assert related and all(r.range.line == 2 for r in related)
+
+
+def test_config_opened_while_indexing_keeps_the_unread_files_pending(tmp_path: Path) -> None:
+    project(tmp_path)
+    ws = Workspace(None)
+    ws.add_folder(tmp_path)
+    ws.index_some(1)
+    config = tmp_path / "archrules.toml"
+    ws.set_text(config, config.read_text())  # opened unchanged: no reload
+    assert ws.indexing
+    ws.set_text(config, config.read_text() + "\n# a comment\n")  # a real edit: reload
+    assert ws.indexing
+    index_all(ws)
+    assert rules_at(ws, tmp_path / "pkg" / "bottom.py") == ["pkg-layers"]

@@ -22,6 +22,7 @@ from archrules.core.adr import AdrSet
 from archrules.core.baseline import BASELINE_NAME, BaselineError, apply_baseline, load_baseline
 from archrules.core.cache import FactsCache
 from archrules.core.config import ConfigProblem, find_config, find_configs_below
+from archrules.core.facts import decode_source
 from archrules.core.modules import is_excluded
 from archrules.core.project import (
     Project,
@@ -141,10 +142,11 @@ class Workspace:
         files = discover_files(project, self._nested_configs(state))
         state.notes = list(project.notes)
         state.cache, state.cache_loaded = None, False  # opened when indexing starts
+        unread = set(state.pending)  # their facts in the old model are placeholders
         state.pending = []
         state.total = len(files)
         for path in files:
-            facts = old.facts_of(path) if old is not None else None
+            facts = old.facts_of(path) if old is not None and path not in unread else None
             if path in self.overlays:
                 model.set_text(path, self.overlays[path])
             elif facts is not None:
@@ -152,9 +154,10 @@ class Workspace:
             else:
                 model.set_facts(path, FileFacts())  # its module exists; its facts come next
                 state.pending.append(path)
+        discovered = set(files)
         for path, text in self.overlays.items():
-            if self._accepts(state, path):
-                model.set_text(path, text)
+            if path not in discovered and self._accepts(state, path):
+                model.set_text(path, text)  # an open file not on disk (yet)
         self._load_baseline(state)
         if state.indexed:
             self._finish(state)
@@ -327,8 +330,18 @@ class Workspace:
             self._refresh_nested()
             self._reload_enclosing(state)
             return state
+        if state.project.model is not None and self._config_text(path) == state.project.config_text:
+            return state  # opened, or saved unchanged: nothing to do
         self._load(state)
         return state
+
+    def _config_text(self, path: Path) -> str | None:
+        if path in self.overlays:
+            return self.overlays[path]
+        try:
+            return decode_source(path.read_bytes())
+        except OSError:
+            return None
 
     def _reload_enclosing(self, changed: ProjectState) -> None:
         """A config appeared or disappeared: the projects above it gain or lose files."""
