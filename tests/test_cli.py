@@ -126,6 +126,16 @@ def test_sarif_output(shop: Path, capsys, monkeypatch) -> None:  # type: ignore[
     assert len(run0["results"]) == len(PLANTED)
     rules = {r["id"]: r for r in run0["tool"]["driver"]["rules"]}
     assert "Layered architecture" in rules["clean-architecture"]["help"]["text"]
+    # a duplicate points at its other copy
+    (copy,) = [
+        r
+        for r in run0["results"]
+        if r["ruleId"] == "no-copies"
+        and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("feeds.py")
+    ]
+    (other,) = copy["relatedLocations"]
+    assert other["physicalLocation"]["artifactLocation"]["uri"].endswith("serializers.py")
+    assert other["message"]["text"] == "the same body: shop.web.serializers.order_to_dict"
 
 
 def test_github_output(shop: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
