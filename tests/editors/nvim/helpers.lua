@@ -39,9 +39,13 @@ local function record_publishes()
   end
 end
 
---- Record a step (name, ok, detail) in the result.
+local write_result
+
+--- Record a step (name, ok, detail) in the result; the result so far is written at once,
+--- so that a session killed by the test's timeout still tells how far it got.
 function H.step(name, ok, detail)
   table.insert(result.steps, { name = name, ok = ok and true or false, detail = detail })
+  pcall(write_result)
   return ok
 end
 
@@ -196,7 +200,7 @@ local function lsp_log_tail()
   return table.concat(vim.list_slice(lines, math.max(1, #lines - 40)), '\n')
 end
 
-local function write_result()
+function write_result()
   local ok, encoded = pcall(vim.fn.json_encode, result)
   if not ok then
     encoded = vim.fn.json_encode({
