@@ -289,6 +289,11 @@ def test_attach_rules_and_settings(shop: Path) -> None:
     }
     assert d["init_options"] == expected, run.report()
     assert d["configuration"] == [expected], run.report()
+    # capabilities: the user's merged into Neovim's defaults
+    assert d["capabilities"] == {
+        "experimental": {"archrulesTest": True},
+        "has_defaults": True,
+    }, run.report()
 
 
 def test_create_adr_command(shop: Path) -> None:

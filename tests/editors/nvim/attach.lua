@@ -10,7 +10,10 @@ H.run(function(t)
   t.data.clients_before_setup = #t.clients(nil)
 
   local archrules = require('archrules')
-  archrules.setup({ settings = { severity = { ['no-cycles'] = 'error' }, logLevel = 'debug' } })
+  archrules.setup({
+    settings = { severity = { ['no-cycles'] = 'error' }, logLevel = 'debug' },
+    capabilities = { experimental = { archrulesTest = true } },
+  })
   local client = t.wait_attached(py)
   local toml = t.edit('archrules.toml')
   t.data.toml_filetype = vim.bo[toml].filetype
@@ -32,6 +35,12 @@ H.run(function(t)
   t.data.client_count = #t.clients(nil)
 
   t.data.init_options = client.config.init_options
+  local caps = client.config.capabilities or {}
+  t.data.capabilities = {
+    experimental = caps.experimental or vim.NIL,
+    -- merged into the defaults, not instead of them
+    has_defaults = caps.textDocument ~= nil and caps.textDocument.hover ~= nil,
+  }
   local answer = vim.lsp.handlers['workspace/configuration'](nil, { items = { { section = 'archrules' } } }, {
     client_id = client.id,
     method = 'workspace/configuration',

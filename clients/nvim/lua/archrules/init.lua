@@ -28,6 +28,8 @@ M.defaults = {
   filetypes = { 'python', 'toml' },
   settings = default_settings(),
   on_attach = nil,
+  -- client capabilities, merged into Neovim's defaults (e.g. those of a completion plugin)
+  capabilities = nil,
   -- where :ArchrulesExplain shows its text: 'float' or 'split'
   explain = 'float',
   -- which LSP API starts the server: 'auto' (the newest this Neovim has), 'config'
@@ -160,6 +162,8 @@ local function client_config(root)
     -- answered on workspace/configuration, section "archrules"
     settings = { [NAME] = opts.settings },
     on_attach = opts.on_attach,
+    capabilities = opts.capabilities
+      and vim.tbl_deep_extend('force', vim.lsp.protocol.make_client_capabilities(), opts.capabilities),
   }
 end
 
@@ -487,7 +491,7 @@ end
 -- Setup --------------------------------------------------------------------------------
 
 --- Configure archrules and start it for matching buffers. Options: cmd, settings,
---- filetypes, on_attach, explain ('float' or 'split').
+--- filetypes, on_attach, capabilities, explain ('float' or 'split'), api.
 function M.setup(opts)
   opts = opts or {}
   for key, expected in pairs({
@@ -497,6 +501,7 @@ function M.setup(opts)
     on_attach = 'function',
     explain = 'string',
     api = 'string',
+    capabilities = 'table',
   }) do
     if opts[key] ~= nil and type(opts[key]) ~= expected then
       error(string.format('archrules.setup: %s must be a %s, not a %s', key, expected, type(opts[key])), 2)
