@@ -89,14 +89,14 @@ class Controller implements vscode.Disposable {
     this.state = 'starting';
     this.render();
     const problems: Problem[] = [];
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const launchSettings = readLaunchSettings(config, problems);
-    const serverSettings = readServerSettings(config, problems);
+    // One server serves every folder: it is chosen by the first folder's settings.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const launchSettings = readLaunchSettings(vscode.workspace.getConfiguration(SECTION, folder?.uri), problems);
+    const serverSettings = readServerSettings(vscode.workspace.getConfiguration(SECTION), problems);
     for (const p of problems) this.output.warn(`setting ${p.setting}: ${p.message}`);
 
     const bundledLibs = path.join(this.context.extensionPath, 'bundled', 'libs');
     const hasBundle = fs.existsSync(path.join(bundledLibs, 'archrules', '__init__.py'));
-    const folder = vscode.workspace.workspaceFolders?.[0];
     let launch: ServerLaunch;
     try {
       const pythonExtensionInterpreter =
@@ -139,8 +139,13 @@ class Controller implements vscode.Disposable {
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      diagnosticCollectionName: 'archrules',
       markdown: { isTrusted: false, supportHtml: false },
+      // Without this handler the client shows the raw error in a notification of its own;
+      // the start failure is reported once, by fail().
+      initializationFailedHandler: (error) => {
+        this.output.error(`initialize failed: ${errorText(error)}`);
+        return false;
+      },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
         closed: (): CloseHandlerResult => this.onClosed(),
@@ -163,7 +168,8 @@ class Controller implements vscode.Disposable {
     };
 
     const client = new ArchrulesClient('archrules', 'archrules', serverOptions, clientOptions);
-    client.onFailure = (message) => this.fail(message, settingFor(launch));
+    client.onFailure = (message) =>
+      this.fail(this.everRunning ? `archrules: ${message}` : startFailure(launch), settingFor(launch));
     // The server's commands that share a name with the extension's are called through
     // workspace/executeCommand by this extension; registering them again would throw.
     const commandFeature = client.getFeature(ExecuteCommandRequest.method);
@@ -197,7 +203,7 @@ class Controller implements vscode.Disposable {
     } catch (error) {
       // Reported through client.error() -> fail(): one notification.
       this.output.error(`the server did not start: ${error instanceof Error ? error.message : String(error)}`);
-      if (!this.failed()) this.fail('archrules: the server did not start. See the output for why.', settingFor(launch));
+      if (!this.failed()) this.fail(startFailure(launch), settingFor(launch));
     }
   }
 
@@ -214,7 +220,9 @@ class Controller implements vscode.Disposable {
     }
     const message = this.everRunning
       ? `archrules: the server stopped ${crashes} times in 3 minutes and will not be restarted. See the output; "archrules: Restart server" starts it again.`
-      : 'archrules: the server exited while starting. See the output for why.';
+      : this.launch
+        ? startFailure(this.launch)
+        : 'archrules: the server exited while starting. See the output for why.';
     this.fail(message, this.launch ? settingFor(this.launch) : 'archrules.interpreter');
     return { action: CloseAction.DoNotRestart, handled: true };
   }
@@ -359,7 +367,10 @@ class Controller implements vscode.Disposable {
       if (uri) argument.uri = uri.toString();
       const result = await this.executeServerCommand<{ uri?: string } | null>('archrules.createAdr', [argument]);
       if (!result?.uri) throw new Error('the server returned no file');
-      await vscode.window.showTextDocument(vscode.Uri.parse(result.uri), { preview: false });
+      const opened = await vscode.window.showTextDocument(vscode.Uri.parse(result.uri), { preview: false });
+      // The server's workspace edit creates the file and fills it in the editor: the user
+      // asked for the file, so it is saved.
+      if (opened.document.isDirty) await opened.document.save();
     } catch (error) {
       void vscode.window.showErrorMessage(`archrules: Create ADR: ${errorText(error)}`);
     }
@@ -378,7 +389,8 @@ class Controller implements vscode.Disposable {
       const doc = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: `/${name}.md`, query: String(++this.explainCounter) });
       this.explanations.set(doc.toString(), markdown);
       try {
-        await vscode.commands.executeCommand('markdown.showPreviewToSide', doc);
+        // Locked: a plain side preview would follow the next Markdown editor that opens.
+        await vscode.commands.executeCommand('markdown.showLockedPreviewToSide', doc);
       } catch {
         const document = await vscode.workspace.openTextDocument(doc);
         await vscode.languages.setTextDocumentLanguage(document, 'markdown');
@@ -421,7 +433,10 @@ class Controller implements vscode.Disposable {
 
   async refreshExplanation(): Promise<void> {
     const client = this.client;
-    const document = vscode.window.activeTextEditor?.document;
+    const editor = vscode.window.activeTextEditor;
+    // No text editor (a preview, the settings): keep showing the last file's layer.
+    if (client?.isRunning() && !editor && vscode.window.visibleTextEditors.length > 0) return;
+    const document = editor?.document;
     if (!client?.isRunning() || !document || document.uri.scheme !== 'file' || document.languageId !== 'python') {
       this.lastExplanation = undefined;
       this.render();
@@ -464,6 +479,11 @@ interface PythonApi {
     resolveEnvironment?(env: unknown): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
     onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
   };
+}
+
+function startFailure(launch: ServerLaunch): string {
+  const command = [launch.command, ...launch.args].join(' ');
+  return `archrules: the server exited while starting (${command}). See the output for why.`;
 }
 
 function settingFor(launch: ServerLaunch): string {
