@@ -342,3 +342,11 @@ def test_utf16_positions(shop: Path) -> None:
     assert run.data["underlined"] == "shop.services.pricing", run.report()
     hover = "\n".join(run.data["hover_lines"])
     assert "shop.services.pricing" in hover and ADR_0002_TITLE in hover, run.report()
+
+
+def test_settings_change_reaches_the_running_server(shop: Path) -> None:
+    run = run_nvim("settings_change", shop)
+    run.assert_finished()
+    assert run.data["before"] == 2, run.report()  # warning, as in archrules.toml
+    assert run.data["after"] == 1, run.report()  # error, from settings.severity
+    assert run.data["clients"] == 1 and run.data["same_client"] is True, run.report()

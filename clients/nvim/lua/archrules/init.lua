@@ -301,6 +301,13 @@ local function request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+local function send_notification(client, method, params)
+  if has('0.11') then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
 -- The client to talk to for a buffer: the one attached to it, else any archrules client.
 local function pick_client(bufnr)
   local clients = M.get_clients(bufnr)
@@ -520,6 +527,11 @@ function M.setup(opts)
   M.options = options
   M.did_setup = true
   M.create_commands()
+  -- servers already running get the new settings
+  for _, client in ipairs(M.get_clients(nil)) do
+    client.config.settings = { [NAME] = options.settings }
+    send_notification(client, 'workspace/didChangeConfiguration', { settings = client.config.settings })
+  end
   if M.api() == 'config' then
     setup_011()
   else
