@@ -1129,26 +1129,28 @@ class _ConventionReader:
         ]
 
     def read(self, tree: ast.Module) -> tuple[tuple[Definition, ...], tuple[Reference, ...]]:
-        stack: list[tuple[ast.AST, str, Scope]] = [(tree, "", "module")]
+        self.read_definitions(tree)
+        stack: list[ast.AST] = [tree]
+        code = self.code
+        chains = self.chains
         while stack:
-            node, prefix, scope = stack.pop()
+            node = stack.pop()
             cls = type(node)
             if cls is ast.Call:
-                func = node.func  # type: ignore[attr-defined]
-                root, attrs, rest = _chain(func)
+                root, attrs, rest = _chain(node.func)  # type: ignore[attr-defined]
                 if root is not None:
-                    self.chains.append(_Chain(root, attrs, node, True))
+                    chains.append(_Chain(root, attrs, node, True))
                 else:
-                    stack.append((rest, prefix, scope))
-                for child in (*node.args, *node.keywords):  # type: ignore[attr-defined]
-                    stack.append((child, prefix, scope))
+                    stack.append(rest)
+                stack.extend(node.args)  # type: ignore[attr-defined]
+                stack.extend(node.keywords)  # type: ignore[attr-defined]
                 continue
             if cls is ast.Attribute or cls is ast.Name:
                 root, attrs, rest = _chain(node)  # type: ignore[arg-type]
                 if root is not None:
-                    self.chains.append(_Chain(root, attrs, node, False))
+                    chains.append(_Chain(root, attrs, node, False))
                 else:
-                    stack.append((rest, prefix, scope))
+                    stack.append(rest)
                 continue
             if cls is ast.Import or cls is ast.ImportFrom:
                 self.bind(node)  # type: ignore[arg-type]
@@ -1156,23 +1158,40 @@ class _ConventionReader:
             if (cls is ast.Constant or cls is ast.JoinedStr) and self.multiline(node):
                 # the 0-based lines after the opening one, up to the closing one
                 first, stop = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-                for line in range(first, min(stop, len(self.code))):
-                    self.code[line] = 1
-            inner_prefix, inner_scope = prefix, scope
-            if cls in _DEF_KEYWORDS:
-                qualname = prefix + node.name  # type: ignore[attr-defined]
-                self.defs.append((node, qualname, scope))
-                if cls is ast.ClassDef:
-                    inner_prefix, inner_scope = qualname + ".", "class"
-                else:
-                    inner_prefix, inner_scope = qualname + ".<locals>.", "function"
+                for line in range(first, min(stop, len(code))):
+                    code[line] = 1
             for field in _CHILD_FIELDS.get(cls) or _child_fields(cls):
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    stack.extend((c, inner_prefix, inner_scope) for c in value)
+                    stack.extend(value)
                 elif isinstance(value, ast.AST):
-                    stack.append((value, inner_prefix, inner_scope))
+                    stack.append(value)
         return self.definitions(tree), self.references(tree)
+
+    def read_definitions(self, tree: ast.Module) -> None:
+        """Every ``class`` and ``def`` with its qualified name and scope: they are
+        statements, so only statement lists are walked."""
+        bodies: list[tuple[list[ast.stmt], str, Scope]] = [(tree.body, "", "module")]
+        while bodies:
+            body, prefix, scope = bodies.pop()
+            for node in body:
+                cls = type(node)
+                if cls in _DEF_KEYWORDS:
+                    qualname = prefix + node.name  # type: ignore[attr-defined]
+                    self.defs.append((node, qualname, scope))
+                    if cls is ast.ClassDef:
+                        bodies.append((node.body, qualname + ".", "class"))  # type: ignore[attr-defined]
+                    else:
+                        bodies.append((node.body, qualname + ".<locals>.", "function"))  # type: ignore[attr-defined]
+                    continue
+                blocks = _BLOCKS.get(cls)
+                if blocks is not None:
+                    fields, nested = blocks
+                    for field in fields:
+                        bodies.append((getattr(node, field), prefix, scope))
+                    for field in nested:
+                        for item in getattr(node, field):
+                            bodies.append((item.body, prefix, scope))
 
     @staticmethod
     def multiline(node: ast.AST) -> bool:
