@@ -350,3 +350,16 @@ def test_settings_change_reaches_the_running_server(shop: Path) -> None:
     assert run.data["before"] == 2, run.report()  # warning, as in archrules.toml
     assert run.data["after"] == 1, run.report()  # error, from settings.severity
     assert run.data["clients"] == 1 and run.data["same_client"] is True, run.report()
+
+
+def test_edit_in_one_buffer_updates_another(shop: Path) -> None:
+    run = run_nvim("cross_file", shop)
+    run.assert_finished()
+    related = json.dumps(run.data["before"].get("relatedInformation"))
+    assert "shop.utils.formatting" in run.data["before"]["message"] + related, run.report()
+    assert run.step_ok("the diagnostic in receipt.py goes away"), run.report()
+    assert run.data["receipt_after_edit"] == [], run.report()
+    assert run.step_ok("and comes back when the import is restored"), run.report()
+    assert [d["code"] for d in run.data["receipt_after_undo"]] == ["clean-architecture"], (
+        run.report()
+    )
