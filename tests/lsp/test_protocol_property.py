@@ -167,7 +167,7 @@ async def _run(root: Path, profile: str, script: list[tuple[str, str, str]]) -> 
                     types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=uri, type=kind)])
                 )
         expected = _expected(root, open_texts, list(open_texts))
-        if script[0] == ("edit", "c", "import pkg.a\nX = 1\n"):  # the test can fail
+        if script == [("edit", "c", "import pkg.a\nX = 1\n")]:  # the test can fail
             assert {rule for found in expected.values() for rule, *_ in found} == {
                 "layered",
                 "no-cycles",
