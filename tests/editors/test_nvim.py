@@ -363,3 +363,16 @@ def test_edit_in_one_buffer_updates_another(shop: Path) -> None:
     assert [d["code"] for d in run.data["receipt_after_undo"]] == ["clean-architecture"], (
         run.report()
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: with a client that pulls but has no workspace.diagnostics."
+    "refreshSupport (Neovim 0.10+), the pull at didOpen answers [] while indexing and "
+    "check_and_publish() then neither refreshes nor pushes: findings that need the index "
+    "(cycles, indirect chains, other buffers' edits) never arrive until the buffer changes",
+)
+def test_pulling_client_without_refresh_gets_indexed_findings(shop: Path) -> None:
+    run = run_nvim("pull_client", shop)
+    run.assert_finished()
+    assert run.step_ok("no-cycles diagnostic on line 36 arrives without an edit"), run.report()
