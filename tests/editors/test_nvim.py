@@ -243,6 +243,10 @@ def test_explain_command(shop: Path) -> None:
     assert run.data["float_is_floating"] is True, run.report()
     shown = "\n".join(run.data["float_lines"])
     assert "shop.domain.cart" in shown, run.report()
+    split = run.data["split"]
+    assert split["floating"] is False and split["windows"] == 2, run.report()
+    assert split["buftype"] == "nofile" and split["filetype"] == "markdown", run.report()
+    assert "shop.domain.cart" in "\n".join(split["lines"]), run.report()
 
 
 def test_checkhealth(shop: Path) -> None:
