@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHOP = REPO / "examples" / "shop"
 PLUGIN = REPO / "clients" / "nvim"
 LUA = Path(__file__).resolve().parent / "nvim"
+HELPERS = LUA / "helpers.lua"
 NVIM_TIMEOUT = 60  # seconds; every wait inside the scripts is at most 15 s
 
 ADR_0002_TITLE = "Layered architecture: entry points, services, domain"
@@ -95,7 +96,7 @@ def run_nvim(script: str, project: Path, **extra_env: str) -> Run:
     env = {
         **os.environ,
         "PATH": os.environ.get("PATH", "") + os.pathsep + bindir,
-        "ARCHRULES_TEST_LIB": str(Path(__file__).resolve().parent / "nvim" / "helpers.lua"),
+        "ARCHRULES_TEST_LIB": str(HELPERS),
         "ARCHRULES_NVIM_PLUGIN": str(PLUGIN),
         "ARCHRULES_TEST_ROOT": str(project),
         "ARCHRULES_TEST_OUT": str(out),
