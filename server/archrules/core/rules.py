@@ -11,7 +11,7 @@ A checker has two parts:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -149,20 +149,28 @@ class _ChainChecker(Checker):
             found.extend(self._check_scope(graph, group))
         return found
 
-    def _check_scope(self, graph: Graph, group: Callable[[str], int | None]) -> list[Violation]:
-        def succ(module: str) -> Iterator[str]:
-            for nxt in graph.successors(module):
-                if not _ignored(self.ignore, module, nxt):
-                    yield nxt
+    def _check_scope(
+        self, graph: Graph, scope_group: Callable[[str], int | None]
+    ) -> list[Violation]:
+        first_party = sorted(graph.modules())
+        groups = {m: scope_group(m) for m in first_party}  # once per module, not per edge
+        ignore = self.ignore
+
+        def group(module: str) -> int | None:
+            return groups[module] if module in groups else scope_group(module)
+
+        def succ(module: str) -> Iterable[str]:
+            if not ignore:
+                return graph.successors(module)
+            return [n for n in graph.successors(module) if not _ignored(ignore, module, n)]
 
         def is_free(module: str) -> bool:
-            return graph.is_first_party(module) and group(module) is None
+            return module in groups and groups[module] is None
 
-        def bits(module: str) -> int:
+        def bits(module: str) -> int:  # externals too: forbidden may name packages
             g = group(module)
             return 0 if g is None else 1 << g
 
-        first_party = sorted(graph.modules())
         masks = reach_masks((m for m in first_party if group(m) is None), succ, is_free, bits)
         found: list[Violation] = []
         for importer in first_party:
