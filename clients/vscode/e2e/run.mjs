@@ -5,7 +5,11 @@
 //
 // Environment:
 //   ARCHRULES_PYTHON                 interpreter for archrules.interpreter (default <repo>/.venv/bin/python)
-//   ARCHRULES_E2E_IMPORT_STRATEGY    useBundled (default: the archrules inside the .vsix) or fromEnvironment
+//   ARCHRULES_E2E_LAUNCH             how the extension is told to start the server:
+//                                    bundled (default): archrules.interpreter=ARCHRULES_PYTHON, importStrategy useBundled
+//                                      (the archrules inside the .vsix);
+//                                    environment: the same with importStrategy fromEnvironment;
+//                                    path: archrules.path = [<dir of ARCHRULES_PYTHON>/archrules, server]
 //   ARCHRULES_VSIX                   the .vsix to test (default archrules-<version>.vsix here)
 //   ARCHRULES_EDITORS_CACHE          where scripts/install-code-server.sh installs (default ~/.cache/archrules-editors)
 //   KEEP_E2E_TMP=1                   keep the temporary workspace and profile
@@ -28,7 +32,16 @@ const artifacts = path.join(extensionDir, 'e2e-artifacts');
 const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
 const vsix = process.env.ARCHRULES_VSIX || path.join(extensionDir, `${manifest.name}-${manifest.version}.vsix`);
 const python = process.env.ARCHRULES_PYTHON || path.join(repoRoot, '.venv', 'bin', 'python');
-const strategy = process.env.ARCHRULES_E2E_IMPORT_STRATEGY || 'useBundled';
+const launchMode = process.env.ARCHRULES_E2E_LAUNCH || 'bundled';
+const LAUNCH_SETTINGS = {
+  bundled: { 'archrules.interpreter': python, 'archrules.importStrategy': 'useBundled' },
+  environment: { 'archrules.interpreter': python, 'archrules.importStrategy': 'fromEnvironment' },
+  path: { 'archrules.path': [path.join(path.dirname(python), 'archrules'), 'server'] },
+}[launchMode];
+if (!LAUNCH_SETTINGS) {
+  console.error(`e2e: ARCHRULES_E2E_LAUNCH must be bundled, environment or path, not ${launchMode}`);
+  process.exit(2);
+}
 
 const TOTAL_MS = 12 * 60 * 1000;
 const SERVER_READY_MS = 90 * 1000;
@@ -285,8 +298,7 @@ async function main() {
     'telemetry.telemetryLevel': 'off',
     'editor.hover.delay': 300,
     'files.autoSave': 'off',
-    'archrules.interpreter': python,
-    'archrules.importStrategy': strategy,
+    ...LAUNCH_SETTINGS,
     'archrules.logLevel': 'debug',
   };
   const settingsFile = path.join(userData, 'User', 'settings.json');
@@ -318,7 +330,7 @@ async function main() {
     await page.keyboard.press('Control+W');
     await page.locator('.tab', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: UI_MS });
   };
-  log(`workspace ${workspace}; archrules.interpreter ${python}; importStrategy ${strategy}`);
+  log(`workspace ${workspace}; launch ${launchMode}: ${JSON.stringify(LAUNCH_SETTINGS)}`);
 
   log(`installing ${path.relative(repoRoot, vsix)}`);
   runChecked(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix], {
@@ -573,7 +585,7 @@ async function main() {
   // 10. A broken interpreter: one error notification with "Open settings", which opens the setting.
   await check('a broken archrules.interpreter gives one notification whose button opens the setting', async () => {
     await clearToasts();
-    await writeSettings({ 'archrules.interpreter': '/nonexistent/bin/python3' });
+    await writeSettings({ 'archrules.path': [], 'archrules.interpreter': '/nonexistent/bin/python3' });
     const toast = toasts().filter({ hasText: '/nonexistent/bin/python3' });
     await toast.first().waitFor({ state: 'visible', timeout: UI_MS });
     await sleep(5000);

@@ -28,6 +28,8 @@ import {
   type Problem,
   readLaunchSettings,
   readServerSettings,
+  sameSettings,
+  type ServerSettings,
 } from './settings';
 import { type Explanation, type ServerStatus, statusView } from './status';
 
@@ -64,6 +66,8 @@ class Controller implements vscode.Disposable {
   private everRunning = false;
   private starting: Promise<void> | undefined;
   private pythonEnvListener: vscode.Disposable | undefined;
+  /** The server settings the running server was last given. */
+  private sentSettings: ServerSettings | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('archrules', { log: true });
@@ -136,6 +140,8 @@ class Controller implements vscode.Disposable {
         { scheme: 'file', pattern: '**/archrules.toml' },
       ],
       initializationOptions: initializationOptions(serverSettings),
+      // Answered by the middleware below and pushed by onConfigurationChanged; the client
+      // library's own settings sync is not used.
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -197,6 +203,7 @@ class Controller implements vscode.Disposable {
       this.render();
     });
     this.client = client;
+    this.sentSettings = serverSettings;
     this.everRunning = false;
     try {
       await client.start();
@@ -309,7 +316,12 @@ class Controller implements vscode.Disposable {
     }
     const client = this.client;
     if (client?.isRunning()) {
-      const settings = readServerSettings(vscode.workspace.getConfiguration(SECTION));
+      const problems: Problem[] = [];
+      const settings = readServerSettings(vscode.workspace.getConfiguration(SECTION), problems);
+      for (const p of problems) this.output.warn(`setting ${p.setting}: ${p.message}`);
+      if (this.sentSettings && sameSettings(settings, this.sentSettings)) return;
+      this.sentSettings = settings;
+      this.output.info(`settings changed: ${JSON.stringify(settings)}`);
       void client
         .sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } })
         .catch((error) => this.output.warn(`didChangeConfiguration: ${String(error)}`));
