@@ -16,8 +16,11 @@ from typing import IO, Any
 from lsprotocol import types
 from pytest_lsp import LanguageClient, make_test_lsp_client
 from tests.lsp.support import (
+    apply_edits,
     capabilities_of,
+    change_document,
     diagnostics,
+    encoding_of,
     is_pull,
     open_document,
     wait_for,
@@ -347,3 +350,104 @@ def test_server_help_and_bad_tcp_address() -> None:
     )
     assert unwritable.returncode == 2 and "/nonexistent/dir/log" in unwritable.stderr
     assert shutil.which("true") is not None
+
+
+async def _actions(client: LanguageClient, uri: str, d: types.Diagnostic) -> list[types.CodeAction]:
+    found = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    return [a for a in found or [] if isinstance(a, types.CodeAction)]
+
+
+def _text_edits(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
+    assert action.edit is not None and action.edit.document_changes
+    for change in action.edit.document_changes:
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            return [e for e in change.edits if isinstance(e, types.TextEdit)]
+    raise AssertionError(f"no edit of {uri}")
+
+
+async def test_allow_keeps_comments_and_extends_exceptions(client: LanguageClient) -> None:
+    path = proj(client) / "src/shop/domain/money.py"
+    base = path.read_text()
+    text = (
+        base
+        + "\n\ndef late():\n    import shop.web.forms  # needed for the legacy form\n"
+        + "    # archrules: allow[no-cycles] ADR-0006\n    import shop.services.checkout\n"
+    )
+    uri = open_document(client, path, text)
+    found = await wait_for(client, uri, lambda d: len(by_rule(d, "clean-architecture")) == 2)
+    lines = text.split("\n")
+    first, second = sorted(by_rule(found, "clean-architecture"), key=lambda d: d.range.start.line)
+    allow = next(a for a in await _actions(client, uri, first) if a.title.startswith("Allow"))
+    fixed = apply_edits(text, _text_edits(allow, uri), encoding_of(client))
+    new_lines = fixed.split("\n")
+    at = first.range.start.line
+    assert new_lines[at] == "    # archrules: allow[clean-architecture] ADR-0002"
+    assert new_lines[at + 1] == lines[at]  # the user's comment is kept
+    allow = next(a for a in await _actions(client, uri, second) if a.title.startswith("Allow"))
+    extended = apply_edits(text, _text_edits(allow, uri), encoding_of(client))
+    assert "# archrules: allow[no-cycles, clean-architecture] ADR-0006" in extended
+    change_document(client, uri, 2, fixed)
+    await wait_for(client, uri, lambda d: len(by_rule(d, "clean-architecture")) == 1)
+
+
+async def test_record_adr_action_creates_the_next_adr_and_cites_it(client: LanguageClient) -> None:
+    path = proj(client) / "src/shop/domain/cart.py"
+    uri = open_document(client, path)
+    found = await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
+    actions = await _actions(client, uri, by_rule(found, "clean-architecture")[0])
+    record = [a for a in actions if a.title.startswith("Record a new ADR")]
+    assert record, [a.title for a in actions]  # every profile here supports file creation
+    edit = record[0].edit
+    assert edit is not None and edit.document_changes
+    create, content, source = edit.document_changes
+    assert isinstance(create, types.CreateFile) and create.uri.endswith(
+        "/docs/adr/0011-allow-shop-domain-cart-to-import-shop-web-forms.md"
+    )
+    assert isinstance(content, types.TextDocumentEdit)
+    body = content.edits[0].new_text
+    assert "status: proposed" in body and "clean-architecture" in body
+    assert "# Allow shop.domain.cart to import shop.web.forms" in body
+    assert isinstance(source, types.TextDocumentEdit)
+    assert "allow[clean-architecture] ADR-0011" in source.edits[0].new_text
+
+
+async def test_crlf_documents_get_crlf_comment_lines(client: LanguageClient) -> None:
+    path = proj(client) / "src/shop/domain/money.py"
+    text = "X = 1\r\nimport shop.web.forms  # legacy\r\n"
+    uri = open_document(client, path, text)
+    found = await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
+    d = by_rule(found, "clean-architecture")[0]
+    assert d.range.start.line == 1
+    allow = next(a for a in await _actions(client, uri, d) if a.title.startswith("Allow"))
+    [edit] = _text_edits(allow, uri)
+    assert edit.new_text.endswith("ADR-0002\r\n")
+
+
+async def test_config_rule_name_hover_and_a_cancelled_request(client: LanguageClient) -> None:
+    config = proj(client) / "archrules.toml"
+    text = config.read_text()
+    uri = open_document(client, config)
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines) if x == 'name = "pure-core"')
+    value = await hover_text(client, uri, line, 9)
+    assert "pure-core" in value and "ADR-0003" in value and "infrastructure" in value
+    task = asyncio.ensure_future(
+        client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=9),
+            )
+        )
+    )
+    task.cancel()  # the client sends $/cancelRequest; the server must go on
+    await asyncio.sleep(0.1)
+    status = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="archrules.status", arguments=[])
+    )
+    assert status["openDocuments"] == 1
