@@ -554,6 +554,23 @@ async function main() {
   const receiptRow = (severity) => (row) =>
     row.severity === severity && row.text.includes('shop.domain.receipt') && row.text.includes('clean-architecture');
 
+  // 8b. archrules.toml is a document of the extension too: a config error typed there is reported.
+  await check('a config error typed in archrules.toml is underlined', async () => {
+    await openFile('archrules.toml');
+    await goToLine(1);
+    await page.keyboard.press('Home');
+    await page.keyboard.type('bogus-key = 1', { delay: 15 });
+    await page.keyboard.press('Enter');
+    await waitForSquiggles((found) => found.some((q) => q.cls.includes('squiggly-error')), 'underlined the unknown key');
+    await filterProblems('bogus-key');
+    await waitForProblems((t) => t.includes("unknown key 'bogus-key'"), 'listed the unknown key');
+    await screenshot('config-error');
+    // Undo the edit and leave the file unchanged (it is never saved).
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+Z');
+    await filterProblems('shop.domain.cart');
+  }, { fatal: false });
+
   // 9. A server setting changed in settings.json reaches the running server.
   let severityChanged = false;
   await check('archrules.severity, changed while running, reaches the server', async () => {
