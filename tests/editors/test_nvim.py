@@ -370,14 +370,10 @@ def test_edit_in_one_buffer_updates_another(shop: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: with a client that pulls but has no workspace.diagnostics."
-    "refreshSupport (Neovim 0.10+), the pull at didOpen answers [] while indexing and "
-    "check_and_publish() then neither refreshes nor pushes: findings that need the index "
-    "(cycles, indirect chains, other buffers' edits) never arrive until the buffer changes",
-)
-def test_pulling_client_without_refresh_gets_indexed_findings(shop: Path) -> None:
+def test_pulling_client_without_refresh_support_hears_of_cross_file_changes(shop: Path) -> None:
+    """Neovim 0.10+ pulls diagnostics but cannot be asked to pull again: the server must
+    still tell it when another file's edit changes a document's findings."""
     run = run_nvim("pull_client", shop)
     run.assert_finished()
-    assert run.step_ok("no-cycles diagnostic on line 36 arrives without an edit"), run.report()
+    assert run.data["server_offers_pull"] is True, run.report()
+    assert run.step_ok("receipt.py is told that its violation is gone"), run.report()
