@@ -297,6 +297,7 @@ async function main() {
     'extensions.autoUpdate': false,
     'telemetry.telemetryLevel': 'off',
     'editor.hover.delay': 300,
+    'editor.hover.above': false,
     'files.autoSave': 'off',
     ...LAUNCH_SETTINGS,
     'archrules.logLevel': 'debug',

@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { LaunchError, makeProbe, resolveLaunch, type ServerLaunch, which } from './launch';
+import { activeInterpreter, environmentsApi, withTimeout } from './pythonExtension';
 import { RestartPolicy } from './restarts';
 import {
   initializationOptions,
@@ -282,25 +283,25 @@ class Controller implements vscode.Disposable {
     const extension = vscode.extensions.getExtension('ms-python.python');
     if (!extension) return undefined;
     try {
-      const api = (extension.isActive ? extension.exports : await withTimeout(extension.activate(), 15000)) as PythonApi | undefined;
-      const environments = api?.environments;
-      if (!environments?.getActiveEnvironmentPath) return undefined;
-      if (!this.pythonEnvListener && environments.onDidChangeActiveEnvironmentPath) {
+      const exports: unknown = extension.isActive ? extension.exports : await withTimeout(extension.activate(), 15000, 'activating the Python extension');
+      const environments = environmentsApi(exports);
+      if (!environments) {
+        this.output.info('the Python extension has no environments API: not asking it for an interpreter');
+        return undefined;
+      }
+      if (!this.pythonEnvListener && typeof environments.onDidChangeActiveEnvironmentPath === 'function') {
         this.pythonEnvListener = environments.onDidChangeActiveEnvironmentPath(() => {
           if (this.launch?.interpreter?.source === 'python-extension' || this.state === 'failed') {
             this.output.info("the Python extension's active interpreter changed: restarting the server");
             void this.restart();
           }
-        });
+        }) as vscode.Disposable;
         this.disposables.push(this.pythonEnvListener);
       }
       const resource = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const active = environments.getActiveEnvironmentPath(resource);
-      if (!active) return undefined;
-      const resolved = environments.resolveEnvironment ? await withTimeout(environments.resolveEnvironment(active), 15000) : undefined;
-      return resolved?.executable?.uri?.fsPath ?? active.path ?? undefined;
+      return await activeInterpreter(environments, resource, 15000, (message) => this.output.warn(message));
     } catch (error) {
-      this.output.warn(`the Python extension gave no interpreter: ${error instanceof Error ? error.message : String(error)}`);
+      this.output.warn(`the Python extension gave no interpreter: ${errorText(error)}`);
       return undefined;
     }
   }
@@ -485,14 +486,6 @@ class Controller implements vscode.Disposable {
   }
 }
 
-interface PythonApi {
-  environments?: {
-    getActiveEnvironmentPath?(resource?: vscode.Uri): { id?: string; path?: string } | undefined;
-    resolveEnvironment?(env: unknown): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
-    onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
-  };
-}
-
 function startFailure(launch: ServerLaunch): string {
   const command = [launch.command, ...launch.args].join(' ');
   return `archrules: the server exited while starting (${command}). See the output for why.`;
@@ -511,22 +504,6 @@ function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);
-}
-
-function withTimeout<T>(promise: Thenable<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 let controller: Controller | undefined;
