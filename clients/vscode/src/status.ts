@@ -6,6 +6,9 @@ export interface ServerStatus {
   configs?: unknown;
   files?: unknown;
   indexing?: unknown;
+  /** Files read so far, of `discovered`, while `indexing` is true. */
+  indexed?: unknown;
+  discovered?: unknown;
   timings?: unknown;
 }
 
@@ -30,8 +33,13 @@ function count(value: unknown): number | undefined {
 }
 
 /** `indexing` may be a boolean, a count of files left, or an object with done/total. */
-export function indexingProgress(indexing: unknown): { busy: boolean; text: string } {
-  if (indexing === true) return { busy: true, text: 'indexing' };
+export function indexingProgress(indexing: unknown, indexed?: unknown, discovered?: unknown): { busy: boolean; text: string } {
+  if (indexing === true) {
+    if (typeof indexed === 'number' && typeof discovered === 'number' && discovered > 0) {
+      return { busy: true, text: `indexing ${indexed}/${discovered}` };
+    }
+    return { busy: true, text: 'indexing' };
+  }
   if (typeof indexing === 'number') return indexing > 0 ? { busy: true, text: `indexing (${indexing} left)` } : { busy: false, text: '' };
   if (indexing && typeof indexing === 'object') {
     const o = indexing as Record<string, unknown>;
@@ -54,7 +62,7 @@ export function statusView(
   if (state === 'failed') return { text: '$(error) archrules', tooltip: 'archrules: the server is not running. Click for the output.', busy: false };
   if (state === 'stopped') return { text: '$(circle-slash) archrules', tooltip: 'archrules: the server is stopped', busy: false };
 
-  const progress = indexingProgress(status?.indexing);
+  const progress = indexingProgress(status?.indexing, status?.indexed, status?.discovered);
   const lines = [`archrules ${status?.version ?? ''}`.trim()];
   const files = count(status?.files);
   const configs = count(status?.configs);

@@ -15,6 +15,12 @@ describe('indexingProgress', () => {
     assert.deepEqual(indexingProgress({ active: true }), { busy: true, text: 'indexing' });
     assert.deepEqual(indexingProgress({ active: false, done: 1, total: 10 }), { busy: false, text: '' });
   });
+
+  it("uses the server's indexed/discovered counts beside a boolean", () => {
+    assert.deepEqual(indexingProgress(true, 12, 53), { busy: true, text: 'indexing 12/53' });
+    assert.deepEqual(indexingProgress(false, 53, 53), { busy: false, text: '' });
+    assert.deepEqual(indexingProgress(true, 0, 0), { busy: true, text: 'indexing' });
+  });
 });
 
 describe('statusView', () => {
@@ -24,6 +30,16 @@ describe('statusView', () => {
     assert.match(view.text, /indexing 3\/48/);
     assert.match(view.tooltip, /archrules 0\.1\.0/);
     assert.match(view.tooltip, /48 files/);
+  });
+
+  it('reads the status archrules server sends', () => {
+    const view = statusView(
+      'running',
+      { version: '0.1.0', configs: ['/w/archrules.toml'], files: 53, indexed: 20, discovered: 53, indexing: true, timings: [] },
+      undefined,
+    );
+    assert.equal(view.text, '$(sync~spin) archrules: indexing 20/53');
+    assert.equal(view.busy, true);
   });
 
   it("shows the current file's layer once indexed", () => {
