@@ -15,8 +15,8 @@ from pytest_lsp import LanguageClient, client_capabilities
 REPO = Path(__file__).resolve().parents[2]
 SHOP = REPO / "examples" / "shop"
 # VS Code 1.65 pushes; "vscode-pull" is the same client with pull diagnostics, as VS Code
-# has had since 1.74 (code-server 4.100 = VS Code 1.100). Neovim 0.11 pulls and negotiates
-# UTF-8 positions.
+# has had since 1.74 (code-server 4.100 = VS Code 1.100). Neovim 0.11 negotiates UTF-8
+# positions and pulls, but cannot be asked to pull again: the server pushes to it.
 PROFILES = ["visual-studio-code", "vscode-pull", "neovim@v0.7.0", "neovim@v0.11.0"]
 
 
@@ -37,8 +37,17 @@ def capabilities_of(profile: str) -> types.ClientCapabilities:
 
 
 def is_pull(client: LanguageClient) -> bool:
+    """Whether the server uses pull diagnostics with this client: it pulls and can be asked
+    to pull again (refreshSupport); otherwise the server pushes."""
     caps = client.capabilities
-    return bool(caps and caps.text_document and caps.text_document.diagnostic)
+    return bool(
+        caps
+        and caps.text_document
+        and caps.text_document.diagnostic
+        and caps.workspace
+        and caps.workspace.diagnostics
+        and caps.workspace.diagnostics.refresh_support
+    )
 
 
 async def diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:

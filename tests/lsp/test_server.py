@@ -422,3 +422,20 @@ async def test_garbage_and_unknown_documents_do_not_hurt(client: LanguageClient)
         types.ExecuteCommandParams(command="archrules.status", arguments=[])
     )
     assert status["version"]
+
+
+async def test_a_client_that_cannot_be_refreshed_gets_pushed_diagnostics(
+    client: LanguageClient,
+) -> None:
+    caps = client.capabilities
+    pulls = bool(caps and caps.text_document and caps.text_document.diagnostic)
+    if not pulls or is_pull(client):
+        return
+    path = proj(client) / "src/shop/domain/cart.py"
+    uri = open_document(client, path)
+    await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))  # pushed
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert list(report.items) == []  # nothing twice: the pushed ones are the ones shown

@@ -137,7 +137,8 @@ def register(server: ArchrulesServer) -> None:
     ) -> types.DocumentDiagnosticReport:
         server.ensure_checked()
         path = server.document_path(params.text_document.uri)
-        diagnostics = diagnostics_for(server, path) if path is not None else []
+        pulled = server.pull and path is not None
+        diagnostics = diagnostics_for(server, path) if pulled and path is not None else []
         rid = result_id(diagnostics)
         if params.previous_result_id == rid:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
@@ -151,6 +152,8 @@ def register(server: ArchrulesServer) -> None:
         server.ensure_checked()
         previous = {p.uri: p.value for p in params.previous_result_ids}
         items: list[types.WorkspaceDocumentDiagnosticReport] = []
+        if not server.pull:  # this client gets pushed diagnostics (see lifecycle.py)
+            return types.WorkspaceDiagnosticReport(items=items)
         for path in sorted(server.store.paths() | set(server.versions)):
             uri = server.uri(path)
             diagnostics = diagnostics_for(server, path)

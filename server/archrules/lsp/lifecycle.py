@@ -27,8 +27,19 @@ def register(server: ArchrulesServer) -> None:
     @server.guard("initialize")
     def initialize(params: types.InitializeParams) -> None:
         server.encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        # Pull only where the server can ask for a new pull (refreshSupport): cross-file
+        # findings (chains, cycles, the end of indexing) must reach documents the user is not
+        # editing. A client that pulls but cannot be refreshed (Neovim 0.10+) gets pushed
+        # diagnostics, and empty pull reports so that nothing is shown twice.
         text_caps = params.capabilities.text_document
-        server.pull = bool(text_caps and text_caps.diagnostic)
+        workspace_caps = params.capabilities.workspace
+        server.pull = bool(
+            text_caps
+            and text_caps.diagnostic
+            and workspace_caps
+            and workspace_caps.diagnostics
+            and workspace_caps.diagnostics.refresh_support
+        )
         apply_settings(server, params.initialization_options)
         folders = [f.uri for f in params.workspace_folders or []]
         if not folders and params.root_uri:
