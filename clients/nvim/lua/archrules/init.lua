@@ -529,8 +529,12 @@ function M.setup(opts)
   M.create_commands()
   -- servers already running get the new settings
   for _, client in ipairs(M.get_clients(nil)) do
-    client.config.settings = { [NAME] = options.settings }
-    send_notification(client, 'workspace/didChangeConfiguration', { settings = client.config.settings })
+    local settings = { [NAME] = options.settings }
+    client.config.settings = settings
+    if client.settings ~= nil then
+      client.settings = settings -- what workspace/configuration reads on 0.11+
+    end
+    send_notification(client, 'workspace/didChangeConfiguration', { settings = settings })
   end
   if M.api() == 'config' then
     setup_011()
