@@ -636,7 +636,44 @@ async function main() {
     const count = await toasts().count();
     if (count !== 1) throw new Error(`${count} notifications, not 1: ${await toasts().allInnerTexts()}`);
     await screenshot('crash-at-start');
-    await writeSettings({});
+  }, { fatal: false });
+  await writeSettings({});
+
+  // 13. A multi-root workspace: one server serves the files of every folder.
+  await check('in a two-folder workspace, a file of the second folder gets diagnostics', async () => {
+    const second = path.join(tmp, 'shop-b');
+    fs.cpSync(path.join(repoRoot, 'examples', 'shop'), second, { recursive: true });
+    const workspaceFile = path.join(tmp, 'two-shops.code-workspace');
+    fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'shop' }, { path: 'shop-b' }] }, null, 2));
+    const old = page;
+    page = await context.newPage();
+    page.setDefaultTimeout(UI_MS);
+    await old.close({ runBeforeUnload: false });
+    await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`, { timeout: 60000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
+    await sleep(2000);
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: UI_MS });
+    await input.fill('domain/cart.py');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'shop-b' }).filter({ hasText: 'cart.py' }).first();
+    await row.waitFor({ state: 'visible', timeout: UI_MS });
+    await row.click();
+    await page.locator('.tab.active', { hasText: 'cart.py' }).waitFor({ state: 'visible', timeout: UI_MS });
+    await waitForSquiggles((found) => found.some((q) => q.cls.includes('squiggly-error')), 'underlined the planted import', SERVER_READY_MS);
+    await page.keyboard.press('Control+Shift+M');
+    await filterProblems('shop.domain.cart');
+    await waitForProblems((t) => t.includes(ruleMessage), `listed "${ruleMessage}"`);
+    const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText();
+    if (!crumbs.includes('shop-b')) throw new Error(`the active editor is not shop-b's cart.py: ${crumbs}`);
+    // Files that are not open: the planted CLI violation of each folder, from the workspace diagnostics.
+    await filterProblems('shop.cli.export');
+    await waitForProblems(
+      (t) => /export\.py\s*shop-b/.test(t) && /export\.py\s*shop\b(?!-)/.test(t),
+      'listed shop.cli.export for both folders',
+      30000,
+    );
+    await screenshot('multi-root');
   }, { fatal: false });
 }
 

@@ -441,7 +441,7 @@ class Controller implements vscode.Disposable {
     const view = statusView(this.state, this.lastStatus, this.lastExplanation);
     this.render();
     this.stopPolling();
-    if (view.busy) this.pollTimer = setTimeout(() => void this.refreshStatus(), 2000);
+    if (view.busy) this.pollTimer = setTimeout(() => void this.refreshStatus(), 1000);
   }
 
   async refreshExplanation(): Promise<void> {
