@@ -22,7 +22,8 @@ const python = process.env.PYTHON || 'python3';
 
 function run(args, what) {
   console.log(`bundle-python: ${what}`);
-  const result = spawnSync(python, args, { stdio: 'inherit', timeout: 10 * 60 * 1000 });
+  const env = { ...process.env, PIP_ROOT_USER_ACTION: 'ignore', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  const result = spawnSync(python, args, { stdio: 'inherit', timeout: 10 * 60 * 1000, env });
   if (result.error) {
     console.error(`bundle-python: could not run ${python}: ${result.error.message}`);
     process.exit(1);
