@@ -379,3 +379,14 @@ def test_pulling_client_without_refresh_support_hears_of_cross_file_changes(shop
     run = run_nvim("pull_client", shop)
     run.assert_finished()
     assert run.step_ok("receipt.py is told that its violation is gone"), run.report()
+
+
+def test_missing_server_command(shop: Path) -> None:
+    run = run_nvim("missing_server", shop)
+    run.assert_finished()
+    assert run.data["clients"] == 0, run.report()
+    # one warning, not one error per buffer
+    assert run.data["open_messages"].count("is not executable") == 1, run.report()
+    text = "\n".join(run.data["health"])
+    assert "ERROR" in text and "no-such-archrules` is not executable" in text, run.report()
+    assert "Failed to run healthcheck" not in text, run.report()

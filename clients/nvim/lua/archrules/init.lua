@@ -187,6 +187,24 @@ end
 
 -- 0.7: one client per root, started with start_client and attached with buf_attach_client.
 local clients_by_root = {}
+-- the commands found missing, to say so once
+local warned_missing = {}
+
+-- Whether the server command can run; warns (once per command) when it cannot.
+local function server_executable()
+  local exe = M.options.cmd[1]
+  if vim.fn.executable(exe) == 1 then
+    return true
+  end
+  if not warned_missing[exe] then
+    warned_missing[exe] = true
+    notify(
+      '`' .. exe .. '` is not executable: the server does not start (see :checkhealth archrules)',
+      vim.log.levels.WARN
+    )
+  end
+  return false
+end
 
 local function attach_07(bufnr, root)
   local id = clients_by_root[root]
@@ -224,6 +242,9 @@ function M.attach(bufnr)
   if not root then
     return nil
   end
+  if not server_executable() then
+    return nil
+  end
   if M.api() == 'start' then
     local id
     vim.api.nvim_buf_call(bufnr, function()
@@ -248,6 +269,8 @@ function M.api()
   return api
 end
 
+local augroup
+
 local function setup_011()
   local config = client_config(nil)
   config.root_dir = function(bufnr, on_dir)
@@ -258,6 +281,17 @@ local function setup_011()
       end
     end
   end
+  -- vim.lsp.enable skips a command that is not executable without a word: say it
+  augroup = vim.api.nvim_create_augroup('archrules', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = augroup,
+    pattern = M.options.filetypes,
+    callback = function(args)
+      if wants_buffer(args.buf) and M.buffer_root(args.buf) then
+        server_executable()
+      end
+    end,
+  })
   config.workspace_folders = nil
   config.filetypes = M.options.filetypes
   vim.lsp.config(NAME, config)
@@ -273,8 +307,6 @@ local function setup_011()
     end
   end
 end
-
-local augroup
 
 local function setup_autocmds()
   augroup = vim.api.nvim_create_augroup('archrules', { clear = true })
