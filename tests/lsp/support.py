@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 REPO = Path(__file__).resolve().parents[2]
 SHOP = REPO / "examples" / "shop"
@@ -134,3 +134,68 @@ def apply_edits(text: str, edits: list[types.TextEdit], encoding: str = "utf-16"
 
 def encoding_of(client: LanguageClient) -> str:
     return "utf-8" if str(getattr(client, "profile", "")).endswith("0.11.0") else "utf-16"
+
+
+def proj(client: LanguageClient) -> Path:
+    """The client's private copy of the example project (set by the ``client`` fixture)."""
+    return client.project  # type: ignore[attr-defined, no-any-return]
+
+
+def by_rule(found: list[types.Diagnostic], rule: str) -> list[types.Diagnostic]:
+    return [d for d in found if d.code == rule]
+
+
+async def code_actions(
+    client: LanguageClient, uri: str, d: types.Diagnostic
+) -> list[types.CodeAction]:
+    """The quick fixes offered for one diagnostic, as an editor asks for them."""
+    found = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    return [a for a in found or [] if isinstance(a, types.CodeAction)]
+
+
+def text_edits(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
+    """The action's edits of one document; fails if it has none."""
+    assert action.edit is not None and action.edit.document_changes
+    for change in action.edit.document_changes:
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            return [e for e in change.edits if isinstance(e, types.TextEdit)]
+    raise AssertionError(f"no edit of {uri}")
+
+
+async def hover_text(client: LanguageClient, uri: str, line: int, character: int) -> str:
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=character),
+        )
+    )
+    if hover is None:
+        return ""
+    assert isinstance(hover.contents, types.MarkupContent)
+    return hover.contents.value
+
+
+async def start_client(root_uris: list[str], profile: str) -> LanguageClient:
+    """A client of a fresh server, for tests that need their own folders."""
+    client = make_test_lsp_client()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams) -> None:
+        return None
+
+    await client.start_io(*server_command())
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities_of(profile),
+            workspace_folders=[
+                types.WorkspaceFolder(uri=u, name=f"f{i}") for i, u in enumerate(root_uris)
+            ],
+        )
+    )
+    return client

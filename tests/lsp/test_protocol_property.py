@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
-from pytest_lsp import LanguageClient, make_test_lsp_client
-from tests.lsp.support import capabilities_of, diagnostics
+from tests.lsp.support import diagnostics, start_client
 
 from archrules.core.project import open_project
 
@@ -92,19 +90,7 @@ def _seen(found: list[types.Diagnostic]) -> set[tuple]:
 
 
 async def _run(root: Path, profile: str, script: list[tuple[str, str, str]]) -> None:
-    client: LanguageClient = make_test_lsp_client()
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def _register(params: types.RegistrationParams) -> None:
-        return None
-
-    await client.start_io(sys.executable, "-m", "archrules", "server")
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities_of(profile),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="p")],
-        )
-    )
+    client = await start_client([root.as_uri()], profile)
     versions: dict[Path, int] = {}
     open_texts: dict[Path, str] = {}
     try:

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from tests.lsp.support import (
     apply_edits,
+    by_rule,
     change_document,
+    code_actions,
     diagnostics,
     encoding_of,
     is_pull,
     open_document,
+    proj,
     wait_for,
 )
-
-
-def proj(client: LanguageClient) -> Path:
-    return client.project  # type: ignore[attr-defined, no-any-return]
-
-
-def by_rule(found: list[types.Diagnostic], rule: str) -> list[types.Diagnostic]:
-    return [d for d in found if d.code == rule]
 
 
 async def test_typing_a_violating_import_adds_a_diagnostic(client: LanguageClient) -> None:
@@ -167,13 +161,7 @@ async def test_allow_quick_fix_inserts_the_exception_and_clears_the_diagnostic(
     uri = open_document(client, cart)
     found = await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
     d = by_rule(found, "clean-architecture")[0]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=d.range,
-            context=types.CodeActionContext(diagnostics=[d]),
-        )
-    )
+    actions = await code_actions(client, uri, d)
     assert actions
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
     allow = next(
@@ -212,13 +200,7 @@ async def test_fixes_for_exceptions(client: LanguageClient) -> None:
     uri = open_document(client, reports)
     found = await wait_for(client, uri, lambda d: bool(by_rule(d, "exception-adr")))
     d = by_rule(found, "exception-adr")[0]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=d.range,
-            context=types.CodeActionContext(diagnostics=[d]),
-        )
-    )
+    actions = await code_actions(client, uri, d)
     assert actions
     replace = next(a for a in actions if isinstance(a, types.CodeAction))
     assert replace.title == "Replace ADR-0004 by its successor ADR-0008"
@@ -234,13 +216,7 @@ async def test_fixes_for_exceptions(client: LanguageClient) -> None:
     found = await wait_for(client, puri, lambda d: bool(by_rule(d, "unused-exception")))
     d = by_rule(found, "unused-exception")[0]
     assert list(d.tags or []) == [types.DiagnosticTag.Unnecessary]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=puri),
-            range=d.range,
-            context=types.CodeActionContext(diagnostics=[d]),
-        )
-    )
+    actions = await code_actions(client, puri, d)
     assert actions
     remove = next(a for a in actions if isinstance(a, types.CodeAction))
     assert remove.title == "Remove the unused exception comment"
@@ -260,13 +236,7 @@ async def test_interface_fix_imports_from_the_api(client: LanguageClient) -> Non
     uri = open_document(client, path)
     found = await wait_for(client, uri, lambda d: bool(by_rule(d, "billing-api")))
     d = by_rule(found, "billing-api")[0]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=d.range,
-            context=types.CodeActionContext(diagnostics=[d]),
-        )
-    )
+    actions = await code_actions(client, uri, d)
     assert actions
     fix = next(
         a

@@ -14,38 +14,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient, make_test_lsp_client
+from pytest_lsp import LanguageClient
 from tests.lsp.support import (
     apply_edits,
-    capabilities_of,
+    by_rule,
     change_document,
+    code_actions,
     diagnostics,
     encoding_of,
+    hover_text,
     is_pull,
     open_document,
+    proj,
+    start_client,
+    text_edits,
     wait_for,
 )
-
-
-def proj(client: LanguageClient) -> Path:
-    return client.project  # type: ignore[attr-defined, no-any-return]
-
-
-def by_rule(found: list[types.Diagnostic], rule: str) -> list[types.Diagnostic]:
-    return [d for d in found if d.code == rule]
-
-
-async def hover_text(client: LanguageClient, uri: str, line: int, character: int) -> str:
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=line, character=character),
-        )
-    )
-    if hover is None:
-        return ""
-    assert isinstance(hover.contents, types.MarkupContent)
-    return hover.contents.value
 
 
 async def test_hover_explains_a_re_export_with_jedi(client: LanguageClient) -> None:
@@ -141,25 +125,6 @@ async def test_workspace_diagnostics_cover_closed_files(client: LanguageClient) 
     assert (proj(client) / "src/shop/orders/fulfilment.py").as_uri() in uris
 
 
-async def _start(root_uris: list[str], profile: str = "neovim@v0.7.0") -> LanguageClient:
-    client = make_test_lsp_client()
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def _register(params: types.RegistrationParams) -> None:
-        return None
-
-    await client.start_io(sys.executable, "-m", "archrules", "server")
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities_of(profile),
-            workspace_folders=[
-                types.WorkspaceFolder(uri=u, name=f"f{i}") for i, u in enumerate(root_uris)
-            ],
-        )
-    )
-    return client
-
-
 def _mini(root: Path, package: str, layers: list[str]) -> None:
     root.mkdir(parents=True, exist_ok=True)
     quoted = ", ".join(f'"{package}.{x}"' for x in layers)
@@ -177,7 +142,7 @@ async def test_multi_root_and_nested_configs(tmp_path: Path) -> None:
     _mini(one, "alpha", ["top", "bottom"])
     _mini(two, "beta", ["top", "bottom"])
     _mini(two / "inner", "gamma", ["top", "bottom"])
-    client = await _start([one.as_uri(), two.as_uri()])
+    client = await start_client([one.as_uri(), two.as_uri()], "neovim@v0.7.0")
     try:
         status = await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="archrules.status", arguments=[])
@@ -216,7 +181,7 @@ async def test_a_new_config_file_is_picked_up(tmp_path: Path) -> None:
     (root / "pkg" / "__init__.py").write_text("")
     (root / "pkg" / "top.py").write_text("")
     (root / "pkg" / "bottom.py").write_text("import pkg.top\n")
-    client = await _start([root.as_uri()])
+    client = await start_client([root.as_uri()], "neovim@v0.7.0")
     try:
         uri = open_document(client, root / "pkg" / "bottom.py")
         await asyncio.sleep(0.3)
@@ -352,25 +317,6 @@ def test_server_help_and_bad_tcp_address() -> None:
     assert shutil.which("true") is not None
 
 
-async def _actions(client: LanguageClient, uri: str, d: types.Diagnostic) -> list[types.CodeAction]:
-    found = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=d.range,
-            context=types.CodeActionContext(diagnostics=[d]),
-        )
-    )
-    return [a for a in found or [] if isinstance(a, types.CodeAction)]
-
-
-def _text_edits(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
-    assert action.edit is not None and action.edit.document_changes
-    for change in action.edit.document_changes:
-        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
-            return [e for e in change.edits if isinstance(e, types.TextEdit)]
-    raise AssertionError(f"no edit of {uri}")
-
-
 async def test_allow_keeps_comments_and_extends_exceptions(client: LanguageClient) -> None:
     path = proj(client) / "src/shop/domain/money.py"
     base = path.read_text()
@@ -383,14 +329,14 @@ async def test_allow_keeps_comments_and_extends_exceptions(client: LanguageClien
     found = await wait_for(client, uri, lambda d: len(by_rule(d, "clean-architecture")) == 2)
     lines = text.split("\n")
     first, second = sorted(by_rule(found, "clean-architecture"), key=lambda d: d.range.start.line)
-    allow = next(a for a in await _actions(client, uri, first) if a.title.startswith("Allow"))
-    fixed = apply_edits(text, _text_edits(allow, uri), encoding_of(client))
+    allow = next(a for a in await code_actions(client, uri, first) if a.title.startswith("Allow"))
+    fixed = apply_edits(text, text_edits(allow, uri), encoding_of(client))
     new_lines = fixed.split("\n")
     at = first.range.start.line
     assert new_lines[at] == "    # archrules: allow[clean-architecture] ADR-0002"
     assert new_lines[at + 1] == lines[at]  # the user's comment is kept
-    allow = next(a for a in await _actions(client, uri, second) if a.title.startswith("Allow"))
-    extended = apply_edits(text, _text_edits(allow, uri), encoding_of(client))
+    allow = next(a for a in await code_actions(client, uri, second) if a.title.startswith("Allow"))
+    extended = apply_edits(text, text_edits(allow, uri), encoding_of(client))
     assert "# archrules: allow[no-cycles, clean-architecture] ADR-0006" in extended
     change_document(client, uri, 2, fixed)
     await wait_for(client, uri, lambda d: len(by_rule(d, "clean-architecture")) == 1)
@@ -400,7 +346,7 @@ async def test_record_adr_action_creates_the_next_adr_and_cites_it(client: Langu
     path = proj(client) / "src/shop/domain/cart.py"
     uri = open_document(client, path)
     found = await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
-    actions = await _actions(client, uri, by_rule(found, "clean-architecture")[0])
+    actions = await code_actions(client, uri, by_rule(found, "clean-architecture")[0])
     record = [a for a in actions if a.title.startswith("Record a new ADR")]
     assert record, [a.title for a in actions]  # every profile here supports file creation
     edit = record[0].edit
@@ -424,8 +370,8 @@ async def test_crlf_documents_get_crlf_comment_lines(client: LanguageClient) -> 
     found = await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
     d = by_rule(found, "clean-architecture")[0]
     assert d.range.start.line == 1
-    allow = next(a for a in await _actions(client, uri, d) if a.title.startswith("Allow"))
-    [edit] = _text_edits(allow, uri)
+    allow = next(a for a in await code_actions(client, uri, d) if a.title.startswith("Allow"))
+    [edit] = text_edits(allow, uri)
     assert edit.new_text.endswith("ADR-0002\r\n")
 
 

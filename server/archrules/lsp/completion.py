@@ -10,7 +10,6 @@ from lsprotocol import types
 from archrules.core.adr import describe_status
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.types import format_adr_id
-from archrules.lsp.convert import from_client_position
 from archrules.lsp.server import ArchrulesServer
 
 _IN_RULES = re.compile(r"#\s*archrules:\s*allow\[([^\]]*)$")
@@ -24,13 +23,11 @@ def register(server: ArchrulesServer) -> None:
     )
     @server.guard("textDocument/completion")
     def completion(params: types.CompletionParams) -> types.CompletionList | None:
-        path = server.document_path(params.text_document.uri)
-        if path is None:
+        at = server.locate(params.text_document.uri, params.position)
+        if at is None:
             return None
-        lines = server.lines_of(path)
-        line, col = from_client_position(lines, params.position, server.encoding)
-        before = lines[line][:col] if line < len(lines) else ""
-        state = server.state_for(path)
+        before = at.lines[at.line][: at.col] if at.line < len(at.lines) else ""
+        state = server.state_for(at.path)
         config = state.project.config if state is not None else None
         if config is None or state is None:
             return None

@@ -13,7 +13,7 @@ from archrules.core.config import Rule
 from archrules.core.explain import explain_module
 from archrules.core.types import Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
-from archrules.lsp.convert import from_client_position, to_client_range
+from archrules.lsp.convert import to_client_range
 from archrules.lsp.resolve import defining_module
 from archrules.lsp.server import ArchrulesServer
 
@@ -125,14 +125,11 @@ def register(server: ArchrulesServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @server.guard("textDocument/hover")
     def hover(params: types.HoverParams) -> types.Hover | None:
-        path = server.document_path(params.text_document.uri)
-        if path is None:
+        at = server.locate(params.text_document.uri, params.position)
+        found = _hover(server, at.path, at.line, at.col) if at is not None else None
+        if at is None or found is None:
             return None
-        lines = server.lines_of(path)
-        line, col = from_client_position(lines, params.position, server.encoding)
-        found = _hover(server, path, line, col)
-        if found is None:
-            return None
+        lines = at.lines
         text, where = found
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),

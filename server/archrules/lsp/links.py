@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from archrules.core.adr import Adr
 from archrules.core.types import Range, parse_adr_id
-from archrules.lsp.convert import from_client_position, to_client_range
+from archrules.lsp.convert import to_client_range
 from archrules.lsp.server import ArchrulesServer
 
 _ADR_REF = re.compile(r"(?<![\w-])ADR-\d{1,6}(?!\w)", re.IGNORECASE)
@@ -53,12 +53,9 @@ def register(server: ArchrulesServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @server.guard("textDocument/definition")
     def definition(params: types.DefinitionParams) -> types.Location | None:
-        path = server.document_path(params.text_document.uri)
-        if path is None:
-            return None
-        line, col = from_client_position(server.lines_of(path), params.position, server.encoding)
-        for r, adr in adr_references(server, path):
-            if r.line == line and r.col <= col <= r.end_col:
+        at = server.locate(params.text_document.uri, params.position)
+        for r, adr in adr_references(server, at.path) if at is not None else ():
+            if at is not None and r.line == at.line and r.col <= at.col <= r.end_col:
                 start = types.Position(line=0, character=0)
                 return types.Location(
                     uri=server.uri(adr.path), range=types.Range(start=start, end=start)

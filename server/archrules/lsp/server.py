@@ -12,6 +12,7 @@ import inspect
 import os
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from archrules.core.config import ConfigProblem
 from archrules.core.facts import decode_source
 from archrules.core.types import Violation
 from archrules.core.workspace import ProjectState, Workspace
-from archrules.lsp.convert import path_to_uri, split_lines, uri_to_path
+from archrules.lsp.convert import from_client_position, path_to_uri, split_lines, uri_to_path
 from archrules.lsp.logs import Log
 from archrules.lsp.settings import Settings
 from archrules.lsp.store import DiagnosticsStore
@@ -33,6 +34,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 INDEX_BATCH = 40  # files read between two looks at the message queue
 PROGRESS_EVERY = 0.25  # seconds between progress reports
+
+
+@dataclass(frozen=True)
+class Located:
+    path: Path
+    lines: list[str]
+    line: int
+    col: int  # code points
 
 
 class ArchrulesServer(LanguageServer):
@@ -102,6 +111,15 @@ class ArchrulesServer(LanguageServer):
     def document_path(self, uri: str) -> Path | None:
         path = uri_to_path(uri)
         return Path(os.path.abspath(path)) if path is not None else None
+
+    def locate(self, uri: str, position: types.Position) -> Located | None:
+        """A request's document and position, in the engine's terms (code points)."""
+        path = self.document_path(uri)
+        if path is None:
+            return None
+        lines = self.lines_of(path)
+        line, col = from_client_position(lines, position, self.encoding)
+        return Located(path, lines, line, col)
 
     def state_for(self, path: Path) -> ProjectState | None:
         return self.engine.project_for(path)
