@@ -390,3 +390,13 @@ def test_missing_server_command(shop: Path) -> None:
     text = "\n".join(run.data["health"])
     assert "ERROR" in text and "no-such-archrules` is not executable" in text, run.report()
     assert "Failed to run healthcheck" not in text, run.report()
+
+
+def test_adr_reference_is_a_definition_and_a_link(shop: Path) -> None:
+    run = run_nvim("adr_links", shop)
+    run.assert_finished()
+    adr = shop / "docs/adr/0007-independent-bounded-contexts.md"
+    definition = json.dumps(run.data["definition"])
+    assert adr.as_uri() in definition, run.report()
+    assert adr.as_uri() in json.dumps(run.data["links"]), run.report()
+    assert run.data["jumped_to"] == str(adr), run.report()
