@@ -92,8 +92,9 @@ def check_and_publish(server: ArchrulesServer) -> None:
         changed = server.store.update(violations, server.config_problems())
         extra["changed"] = len(changed)
         extra["indexing"] = server.engine.indexing
+    settings_changed, server.settings_changed = server.settings_changed, False
     if server.pull:
-        if changed and _refresh_supported(server):
+        if changed or settings_changed:
             server.workspace_diagnostic_refresh(None)
         return
     for path in sorted(set(server.versions) | set(server.store.sent)):
@@ -118,11 +119,6 @@ def publish(server: ArchrulesServer, path: Path, *, force: bool = False) -> None
             uri=server.uri(path), diagnostics=diagnostics, version=version
         )
     )
-
-
-def _refresh_supported(server: ArchrulesServer) -> bool:
-    caps = server.client_capabilities.workspace
-    return bool(caps and caps.diagnostics and caps.diagnostics.refresh_support)
 
 
 def register(server: ArchrulesServer) -> None:

@@ -108,6 +108,8 @@ def add_folder(server: ArchrulesServer, uri: str) -> None:
 
 def apply_settings(server: ArchrulesServer, raw: Any) -> None:
     settings, problems = parse_settings(raw, server.settings)
+    if settings != server.settings:
+        server.settings_changed = True  # diagnostics change though findings do not
     server.settings = settings
     server.log.level = settings.log_level
     for problem in problems:

@@ -21,6 +21,8 @@ def serve(tcp: str | None, log_file: Path | None, level: str) -> int:
             return 2
     # pygls' own logging goes to the same place; never stdout, the protocol channel
     logging.basicConfig(stream=stream, level=logging.WARNING, format="%(message)s")
+    # pygls warns about routine things (a cancel for a request already answered)
+    logging.getLogger("pygls").setLevel(logging.ERROR)
     server = create_server(Log(stream, level))
     if tcp is not None:
         host, _, port = tcp.rpartition(":")

@@ -55,6 +55,7 @@ class ArchrulesServer(LanguageServer):
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic)
         self.versions: dict[Path, int] = {}  # open documents: the version the engine has
         self.initial_folders: list[str] = []
+        self.settings_changed = False
         self._check_pending = False
         self.index_task: asyncio.Task[None] | None = None
         self.parent_task: asyncio.Task[None] | None = None
