@@ -400,3 +400,21 @@ def test_adr_reference_is_a_definition_and_a_link(shop: Path) -> None:
     assert adr.as_uri() in definition, run.report()
     assert adr.as_uri() in json.dumps(run.data["links"]), run.report()
     assert run.data["jumped_to"] == str(adr), run.report()
+
+
+def test_completion_in_an_exception_comment(shop: Path) -> None:
+    run = run_nvim("completion", shop)
+    run.assert_finished()
+    assert "clean-architecture" in run.data["rules"], run.report()
+    assert "no-cycles" in run.data["rules"], run.report()
+    assert any("ADR-0002" in label for label in run.data["adrs"]), run.report()
+
+
+def test_archrules_toml_diagnostics(shop: Path) -> None:
+    run = run_nvim("toml_diagnostics", shop)
+    run.assert_finished()
+    diagnostics = run.data["diagnostics"]
+    on_line = [d for d in diagnostics if d["lnum"] == run.data["line"]]
+    assert on_line and "ADR-0999" in on_line[0]["message"], run.report()
+    assert all(d["source"] == "archrules" for d in diagnostics), run.report()
+    assert run.step_ok("gone when the edit is undone"), run.report()
