@@ -397,3 +397,36 @@ async def test_config_rule_name_hover_and_a_cancelled_request(client: LanguageCl
         types.ExecuteCommandParams(command="archrules.status", arguments=[])
     )
     assert status["openDocuments"] == 1
+
+
+async def test_convention_findings_live_with_hover_related_and_allow(
+    client: LanguageClient,
+) -> None:
+    feeds = proj(client) / "src/shop/web/feeds.py"
+    text = feeds.read_text()
+    uri = open_document(client, feeds)
+    found = await wait_for(client, uri, lambda d: bool(by_rule(d, "no-copies")))
+    copy = by_rule(found, "no-copies")[0]
+    assert copy.related_information
+    assert copy.related_information[0].location.uri.endswith("/web/serializers.py")
+    assert "ADR-0009" in copy.message
+    value = await hover_text(client, uri, copy.range.start.line, copy.range.start.character + 1)
+    assert "no-copies" in value and "Code conventions checked in CI" in value
+    allow = next(
+        a for a in await code_actions(client, uri, copy) if a.title.startswith("Allow no-copies")
+    )
+    fixed = apply_edits(text, text_edits(allow, uri), encoding_of(client))
+    change_document(client, uri, 2, fixed)
+    await wait_for(client, uri, lambda d: not by_rule(d, "no-copies"))
+    # typing a copy of a function flags it as it is typed
+    serializers = proj(client) / "src/shop/web/serializers.py"
+    body = serializers.read_text()
+    start = body.index("def order_to_dict")
+    end = body.index("\ndef ", start + 1) if "\ndef " in body[start + 1 :] else len(body)
+    twin = body[start:end].replace("def order_to_dict", "def order_as_dict", 1)
+    change_document(client, uri, 3, fixed + "\n\n" + twin + "\n")
+    await wait_for(
+        client,
+        uri,
+        lambda d: any("order_as_dict" in x.message for x in by_rule(d, "no-copies")),
+    )
