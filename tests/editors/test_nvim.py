@@ -233,6 +233,10 @@ def test_status_command(shop: Path) -> None:
     # and it was printed
     assert f"archrules {archrules.__version__}" in run.data["status_messages"], run.report()
     assert "files:" in run.data["status_messages"], run.report()
+    # timings one event a line, not one long line
+    printed = run.data["printed"]
+    assert "  timings:" in printed, run.report()
+    assert any(line.startswith("    event=") for line in printed), run.report()
 
 
 def test_explain_command(shop: Path) -> None:

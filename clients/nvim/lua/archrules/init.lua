@@ -390,20 +390,62 @@ local function echo_lines(lines)
   vim.api.nvim_echo(chunks, true, {})
 end
 
+-- One line for a table of scalars: `key=value ...` (event first), sorted by key.
+local function inline(record)
+  local keys = vim.tbl_keys(record)
+  table.sort(keys, function(a, b)
+    if a == 'event' or b == 'event' then
+      return a == 'event'
+    end
+    return tostring(a) < tostring(b)
+  end)
+  local parts = {}
+  for _, k in ipairs(keys) do
+    table.insert(parts, tostring(k) .. '=' .. show(record[k]))
+  end
+  return table.concat(parts, ' ')
+end
+
+local islist = vim.islist or vim.tbl_islist -- renamed in 0.10
+
+local STATUS_FIRST = { 'configs', 'files', 'indexing' }
+local STATUS_LAST = { 'timings' }
+local MAX_RECORDS = 10
+
+local function status_lines(lines, key, value)
+  if type(value) ~= 'table' or vim.tbl_isempty(value) or not islist(value) then
+    table.insert(lines, '  ' .. key .. ': ' .. show(value))
+    return
+  end
+  if type(value[1]) ~= 'table' then
+    table.insert(lines, '  ' .. key .. ': ' .. table.concat(vim.tbl_map(show, value), ', '))
+    return
+  end
+  -- a list of records (timings): the last ones, one a line
+  local first = math.max(1, #value - MAX_RECORDS + 1)
+  local more = first > 1 and string.format(' (last %d of %d)', MAX_RECORDS, #value) or ''
+  table.insert(lines, '  ' .. key .. ':' .. more)
+  for i = first, #value do
+    table.insert(lines, '    ' .. (type(value[i]) == 'table' and inline(value[i]) or show(value[i])))
+  end
+end
+
 --- The text :ArchrulesStatus prints for a status result.
 function M.format_status(result)
   if type(result) ~= 'table' then
     return { 'archrules: ' .. show(result) }
   end
   local lines = { 'archrules ' .. show(result.version or '?') }
-  for _, key in ipairs({ 'configs', 'files', 'indexing', 'timings' }) do
-    if result[key] ~= nil then
-      table.insert(lines, '  ' .. key .. ': ' .. show(result[key]))
+  local others = {}
+  for key in pairs(result) do
+    if key ~= 'version' and not vim.tbl_contains(STATUS_FIRST, key) and not vim.tbl_contains(STATUS_LAST, key) then
+      table.insert(others, key)
     end
   end
-  for key, value in pairs(result) do
-    if not vim.tbl_contains({ 'version', 'configs', 'files', 'indexing', 'timings' }, key) then
-      table.insert(lines, '  ' .. key .. ': ' .. show(value))
+  table.sort(others)
+  for _, key in ipairs(vim.list_extend(vim.list_extend(vim.deepcopy(STATUS_FIRST), others), STATUS_LAST)) do
+    if result[key] ~= nil then
+      status_lines(lines, key, result[key])
     end
   end
   return lines
