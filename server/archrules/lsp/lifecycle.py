@@ -26,7 +26,8 @@ def register(server: ArchrulesServer) -> None:
     @server.feature(types.INITIALIZE)
     @server.guard("initialize")
     def initialize(params: types.InitializeParams) -> None:
-        server.encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        encoding = server.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        server.encoding = getattr(encoding, "value", encoding)  # "utf-16", not the enum's name
         # Pull only where the server can ask for a new pull (refreshSupport): cross-file
         # findings (chains, cycles, the end of indexing) must reach documents the user is not
         # editing. A client that pulls but cannot be refreshed (Neovim 0.10+) gets pushed
