@@ -11,14 +11,15 @@ H.run(function(t)
   require('archrules').setup({
     capabilities = { textDocument = { diagnostic = { dynamicRegistration = false } } },
   })
-  -- what the client last heard about each document, pulled or pushed
-  local latest = {}
+  -- what the client last heard about each document, pushed and pulled apart: Neovim keeps
+  -- pushed and pulled diagnostics in two namespaces and shows both
+  local latest = { push = {}, pull = {} }
   local events = {}
   t.data.events = events
   local default_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
   vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
     if params then
-      latest[params.uri] = params.diagnostics
+      latest.push[params.uri] = params.diagnostics
       table.insert(events, { how = 'push', uri = params.uri, n = #params.diagnostics })
     end
     return default_publish(err, params, ctx, config)
@@ -28,7 +29,7 @@ H.run(function(t)
     local uri = vim.uri_from_bufnr(bufnr)
     local handler = function(err, result)
       if result and result.kind == 'full' then
-        latest[uri] = result.items
+        latest.pull[uri] = result.items
       end
       table.insert(events, { how = 'pull', uri = uri, n = result and result.items and #result.items or -1, err = err or vim.NIL })
     end
@@ -49,9 +50,11 @@ H.run(function(t)
     return vim.NIL
   end
   local function receipt_violation(uri)
-    for _, d in ipairs(latest[uri] or {}) do
-      if d.code == 'clean-architecture' and d.range.start.line == 9 then
-        return true
+    for _, how in ipairs({ 'push', 'pull' }) do
+      for _, d in ipairs(latest[how][uri] or {}) do
+        if d.code == 'clean-architecture' and d.range.start.line == 9 then
+          return true
+        end
       end
     end
     return false
