@@ -177,6 +177,7 @@ class Workspace:
         if state.cache is not None:
             state.cache.retain(set(model.paths))
             state.cache.save()
+            state.cache = None  # its facts are in the model now; later reads are single files
         if not state.problems:
             state.problems = list(model.config_problems())
 
