@@ -617,5 +617,5 @@ def compile_rules(rules: Iterable[Rule]) -> list[Checker]:
             checkers.append(InterfaceChecker(rule))
         elif isinstance(rule, ExternalRule):
             checkers.append(ExternalChecker(rule))
-        # naming, size, calls, duplicates: validated by the loader, checked in a later release
+        # naming, size, calls, duplicates, drift: core.conventions.compile_conventions
     return checkers
