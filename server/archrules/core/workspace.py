@@ -195,9 +195,6 @@ class Workspace:
     def _governs(config_path: Path, path: Path) -> bool:
         return config_path.parent in path.parents or path == config_path
 
-    def project_of_config(self, path: Path) -> ProjectState | None:
-        return self.projects.get(path)
-
     def _accepts(self, state: ProjectState, path: Path) -> bool:
         """Whether a ``.py`` file belongs to the project's modules, as discovery would."""
         config = state.project.config
