@@ -48,6 +48,8 @@ class Range:
 # --- ADR identifiers -------------------------------------------------------------------
 
 _ADR_ID = re.compile(r"^ADR-(\d{1,6})$", re.IGNORECASE)
+# an ADR reference inside text (comments, docstrings, TOML values): not part of a longer word
+ADR_REFERENCE = re.compile(r"(?<![\w-])ADR-\d{1,6}(?!\w)", re.IGNORECASE)
 
 
 def parse_adr_id(text: str) -> int | None:

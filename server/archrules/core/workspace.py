@@ -52,6 +52,8 @@ class ProjectState:
     baseline: Counter[tuple[str, ...]] | None = None
     baseline_problem: str | None = None
     nested: frozenset[Path] = frozenset()  # directories governed by nested configs
+    # is_excluded per file, asked on every keystroke: it reads .gitignore files on the way
+    excluded: dict[Path, bool] = field(default_factory=dict)
 
     @property
     def root_dir(self) -> Path:
@@ -118,6 +120,7 @@ class Workspace:
 
     def _refresh_nested(self) -> None:
         for state in self.projects.values():
+            state.excluded.clear()
             state.nested = frozenset(
                 other.root_dir
                 for other in self.projects.values()
@@ -135,6 +138,7 @@ class Workspace:
             if state.project.model is None:
                 state.project = project
             return
+        state.excluded.clear()  # roots or excludes may have changed
         old = state.project.model
         if old is not None and model.wants_conventions and not old.wants_conventions:
             old = None  # its facts lack the definitions the new rules need: read again
@@ -200,7 +204,11 @@ class Workspace:
         config = state.project.config
         if config is None or self.project_for(path) is not state or path.suffix != ".py":
             return False
-        return not is_excluded(path, config.root_dir, config.roots, config.exclude, state.nested)
+        if path not in state.excluded:
+            state.excluded[path] = is_excluded(
+                path, config.root_dir, config.roots, config.exclude, state.nested
+            )
+        return not state.excluded[path]
 
     def _adr_project(self, path: Path) -> ProjectState | None:
         for state in self.projects.values():
@@ -285,8 +293,6 @@ class Workspace:
             self._reload_adrs(adr_state)
             return adr_state
         if path.suffix != ".py":
-            return None
-        if path not in self.overlays and find_config(path.parent) is None:
             return None
         state = self.project_for(path) or self._discover_for(path)
         if state is None:

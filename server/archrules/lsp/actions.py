@@ -5,7 +5,6 @@ from the interface module that re-exports the name."""
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 from lsprotocol import types
@@ -13,12 +12,16 @@ from lsprotocol import types
 from archrules.core.adr import next_number, render_new_adr, slugify
 from archrules.core.config import InterfaceRule
 from archrules.core.model import BUILTIN_RULES, EXCEPTION_ADR, UNUSED_EXCEPTION
-from archrules.core.types import ExceptionComment, Range, Violation, format_adr_id
+from archrules.core.types import (
+    ADR_REFERENCE,
+    ExceptionComment,
+    Range,
+    Violation,
+    format_adr_id,
+)
 from archrules.core.workspace import ProjectState
 from archrules.lsp.convert import from_client_position, to_client_range
 from archrules.lsp.server import ArchrulesServer
-
-_ADR_REF = re.compile(r"ADR-\d{1,6}", re.IGNORECASE)
 
 
 def code_comment_start(line: str) -> int | None:
@@ -263,7 +266,7 @@ def _successor_action(
     edits = Edits(server, violation.path)
     r = violation.range
     text = edits.lines[r.line][r.col : r.end_col] if r.line < len(edits.lines) else ""
-    match = _ADR_REF.search(text)
+    match = ADR_REFERENCE.search(text)
     if match is None:
         return None
     new_id = format_adr_id(adr.superseded_by)

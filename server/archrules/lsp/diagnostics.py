@@ -30,21 +30,29 @@ def message_with_adr(violation: Violation, adrs: AdrSet | None) -> str:
     return f"{violation.message} ({adr_label(violation.adr, adr.title if adr else None)})"
 
 
-def to_diagnostic(server: ArchrulesServer, violation: Violation) -> types.Diagnostic:
-    state = server.state_for(violation.path)
-    adrs = state.adrs if state is not None else None
-    lines = server.lines_of(violation.path)
+class _Texts:
+    """Each file's lines, read once per conversion (a closed file is read from disk)."""
+
+    def __init__(self, server: ArchrulesServer) -> None:
+        self.server = server
+        self._lines: dict[Path, list[str]] = {}
+
+    def __call__(self, path: Path) -> list[str]:
+        if path not in self._lines:
+            self._lines[path] = self.server.lines_of(path)
+        return self._lines[path]
+
+
+def to_diagnostic(
+    server: ArchrulesServer, violation: Violation, adrs: AdrSet | None, texts: _Texts
+) -> types.Diagnostic:
     severity = server.settings.severity.get(violation.rule, violation.severity)
     adr = adrs.get(violation.adr) if adrs is not None and violation.adr is not None else None
     related = [
         types.DiagnosticRelatedInformation(
             location=types.Location(
                 uri=server.uri(step.path),
-                range=to_client_range(
-                    lines if step.path == violation.path else server.lines_of(step.path),
-                    step.range,
-                    server.encoding,
-                ),
+                range=to_client_range(texts(step.path), step.range, server.encoding),
             ),
             message=step.message,
         )
@@ -54,7 +62,7 @@ def to_diagnostic(server: ArchrulesServer, violation: Violation) -> types.Diagno
     if violation.adr is not None:
         data["adr"] = format_adr_id(violation.adr)
     return types.Diagnostic(
-        range=to_client_range(lines, violation.range, server.encoding),
+        range=to_client_range(texts(violation.path), violation.range, server.encoding),
         message=message_with_adr(violation, adrs),
         severity=_SEVERITY[severity],
         code=violation.rule,
@@ -66,9 +74,11 @@ def to_diagnostic(server: ArchrulesServer, violation: Violation) -> types.Diagno
     )
 
 
-def problem_diagnostic(server: ArchrulesServer, problem: ConfigProblem) -> types.Diagnostic:
+def problem_diagnostic(
+    server: ArchrulesServer, problem: ConfigProblem, texts: _Texts
+) -> types.Diagnostic:
     return types.Diagnostic(
-        range=to_client_range(server.lines_of(problem.path), problem.range, server.encoding),
+        range=to_client_range(texts(problem.path), problem.range, server.encoding),
         message=problem.message,
         severity=types.DiagnosticSeverity.Error,
         code="config",
@@ -80,8 +90,11 @@ def diagnostics_for(server: ArchrulesServer, path: Path) -> list[types.Diagnosti
     if not server.settings.enable:
         return []
     store = server.store
-    found = [to_diagnostic(server, v) for v in store.violations.get(path, ())]
-    found.extend(problem_diagnostic(server, p) for p in store.problems.get(path, ()))
+    texts = _Texts(server)
+    state = server.state_for(path)
+    adrs = state.adrs if state is not None else None
+    found = [to_diagnostic(server, v, adrs, texts) for v in store.violations.get(path, ())]
+    found.extend(problem_diagnostic(server, p, texts) for p in store.problems.get(path, ()))
     return found
 
 
@@ -89,7 +102,7 @@ def check_and_publish(server: ArchrulesServer) -> None:
     """Recompute every project's findings and tell the client what changed."""
     with server.log.timed("check") as extra:
         violations = server.engine.results(baseline=server.settings.baseline)
-        changed = server.store.update(violations, server.config_problems())
+        changed = server.store.update(violations, server.engine.config_problems())
         extra["changed"] = len(changed)
         extra["indexing"] = server.engine.indexing
     settings_changed, server.settings_changed = server.settings_changed, False

@@ -4,8 +4,6 @@ really defined; in ``archrules.toml``, the rule and its ADR."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lsprotocol import types
 
 from archrules.core.adr import Adr, AdrSet, describe_status
@@ -15,7 +13,7 @@ from archrules.core.types import Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.resolve import defining_module
-from archrules.lsp.server import ArchrulesServer
+from archrules.lsp.server import ArchrulesServer, Located
 
 
 def adr_markdown(adrs: AdrSet | None, number: int | None) -> list[str]:
@@ -81,7 +79,8 @@ def _contains(r: Range, line: int, col: int) -> bool:
     return (r.line, r.col) <= (line, col) <= (r.end_line, r.end_col)
 
 
-def _hover(server: ArchrulesServer, path: Path, line: int, col: int) -> tuple[str, Range] | None:
+def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
+    path, line, col = at.path, at.line, at.col
     state = server.state_for(path)
     if state is None or state.project.model is None:
         return None
@@ -101,7 +100,7 @@ def _hover(server: ArchrulesServer, path: Path, line: int, col: int) -> tuple[st
     module = model.module_of(path)
     if module is None:
         return None
-    found = defining_module(state, path, server.engine.overlays.get(path), line, col)
+    found = defining_module(state, path, at.lines, line, col)
     if found is None:
         if line == 0:
             _, text = module_markdown(state, module)
@@ -126,7 +125,7 @@ def register(server: ArchrulesServer) -> None:
     @server.guard("textDocument/hover")
     def hover(params: types.HoverParams) -> types.Hover | None:
         at = server.locate(params.text_document.uri, params.position)
-        found = _hover(server, at.path, at.line, at.col) if at is not None else None
+        found = _hover(server, at) if at is not None else None
         if at is None or found is None:
             return None
         lines = at.lines

@@ -3,17 +3,14 @@ go-to-definition targets (the ADR file)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lsprotocol import types
 
 from archrules.core.adr import Adr
-from archrules.core.types import Range, parse_adr_id
+from archrules.core.types import ADR_REFERENCE, Range, parse_adr_id
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.server import ArchrulesServer
-
-_ADR_REF = re.compile(r"(?<![\w-])ADR-\d{1,6}(?!\w)", re.IGNORECASE)
 
 
 def adr_references(server: ArchrulesServer, path: Path) -> list[tuple[Range, Adr]]:
@@ -23,7 +20,7 @@ def adr_references(server: ArchrulesServer, path: Path) -> list[tuple[Range, Adr
         return []
     found: list[tuple[Range, Adr]] = []
     for number, line in enumerate(server.lines_of(path)):
-        for match in _ADR_REF.finditer(line):
+        for match in ADR_REFERENCE.finditer(line):
             adr_number = parse_adr_id(match.group())
             adr = adrs.get(adr_number) if adr_number is not None else None
             if adr is not None:

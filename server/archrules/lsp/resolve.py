@@ -22,10 +22,11 @@ def _word(line_text: str, col: int) -> tuple[int, int]:
 
 
 def defining_module(
-    state: ProjectState, path: Path, text: str | None, line: int, col: int
+    state: ProjectState, path: Path, lines: list[str], line: int, col: int
 ) -> tuple[str, str, Range] | None:
     """(name, the module that defines it, the name's range) for an imported name at the
-    position, or None when the position is not on an import or jedi finds nothing."""
+    position, or None when the position is not on an import or jedi finds nothing.
+    ``lines``: the document as the engine sees it (``ArchrulesServer.lines_of``)."""
     model, config = state.project.model, state.project.config
     if model is None or config is None:
         return None
@@ -39,12 +40,6 @@ def defining_module(
     )
     if not on_import:
         return None
-    if text is None:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-    lines = text.splitlines()
     if line >= len(lines):
         return None
     start, end = _word(lines[line], col)
@@ -57,7 +52,7 @@ def defining_module(
         load_unsafe_extensions=False,
     )
     try:
-        script = jedi.Script(code=text, path=str(path), project=project)
+        script = jedi.Script(code="\n".join(lines), path=str(path), project=project)
         names = script.goto(line + 1, start, follow_imports=True)
     except Exception:  # jedi gives up on some inputs; a hover is not worth a crash
         return None

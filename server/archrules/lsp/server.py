@@ -21,7 +21,6 @@ from pygls.lsp.server import LanguageServer
 
 from archrules import __version__
 from archrules.core.cache import default_cache_dir
-from archrules.core.config import ConfigProblem
 from archrules.core.facts import decode_source
 from archrules.core.types import Violation
 from archrules.core.workspace import ProjectState, Workspace
@@ -194,9 +193,6 @@ class ArchrulesServer(LanguageServer):
         progress.end(*self.engine.progress())
         self._check_pending = True
         self.run_check()
-
-    def config_problems(self) -> dict[Path, list[ConfigProblem]]:
-        return self.engine.config_problems()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
