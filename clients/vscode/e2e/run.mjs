@@ -649,9 +649,21 @@ async function main() {
     page = await context.newPage();
     page.setDefaultTimeout(UI_MS);
     await old.close({ runBeforeUnload: false });
-    await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`, { timeout: 60000 });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
-    await sleep(2000);
+    // code-server sometimes shows the workbench with no folder at all, or before the
+    // workspace's folders are restored: load the page again until the explorer lists both
+    const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`;
+    const deadline = Date.now() + SERVER_READY_MS;
+    for (;;) {
+      await page.goto(url, { timeout: 60000 });
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
+      try {
+        await page.locator('.explorer-folders-view', { hasText: /shop-b/i }).first().waitFor({ state: 'visible', timeout: UI_MS });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        log('the two-folder workspace did not load; loading the page again');
+      }
+    }
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: UI_MS });
