@@ -98,7 +98,12 @@ def test_json_output_follows_the_schema(shop: Path, capsys, monkeypatch) -> None
     assert code == 1
     data = json.loads(out)
     assert data["version"] == 1
-    assert data["summary"] == {"files": 53, "violations": len(PLANTED), "baselined": 0}
+    assert data["summary"] == {
+        "files": 53,
+        "violations": len(PLANTED),
+        "baselined": 0,
+        "skipped": [],
+    }
     copy = next(v for v in data["violations"] if v["path"] == "src/shop/web/feeds.py")
     assert (copy["kind"], copy["line"], copy["column"]) == ("duplicates", 16, 5)
     receipt = next(v for v in data["violations"] if v["path"] == "src/shop/domain/receipt.py")

@@ -303,7 +303,7 @@ def test_json() -> None:
                 "adr_title": None,
             },
         ],
-        "summary": {"files": 120, "violations": 4, "baselined": 4},
+        "summary": {"files": 120, "violations": 4, "baselined": 4, "skipped": []},
         "stale_baseline": list(STALE),
     }
     # The spec's keys come first, in the spec's order.
@@ -311,7 +311,7 @@ def test_json() -> None:
         "rule", "kind", "severity", "path", "line", "column", "end_line", "end_column",
         "message", "importer", "imported", "chain", "adr", "adr_title",
     ]  # fmt: skip
-    assert list(document["summary"]) == ["files", "violations", "baselined"]
+    assert list(document["summary"]) == ["files", "violations", "baselined", "skipped"]
     # Unicode is written as is, not escaped.
     assert "módulo shop.web.views — 812 lines > 500 ✗" in output
 
@@ -324,7 +324,8 @@ def test_json_empty() -> None:
         '  "summary": {\n'
         '    "files": 1,\n'
         '    "violations": 0,\n'
-        '    "baselined": 0\n'
+        '    "baselined": 0,\n'
+        '    "skipped": []\n'
         "  },\n"
         '  "stale_baseline": []\n'
         "}\n"

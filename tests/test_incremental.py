@@ -88,6 +88,8 @@ PATHS = [
     "src/app/d.py",
     "src/app/e.py",  # in no layer: chains pass through it
     "src/app/a/Odd.py",  # breaks the module naming convention
+    "src/app/_version.py",  # excluded from checking in some runs (gitignored, generated)
+    "src/app/gen/g.py",
 ]
 
 LINES = [
@@ -100,6 +102,9 @@ LINES = [
     "from app import d",
     "from app import e",
     "import app.e",
+    "from app._version import version",
+    "from app.gen import g",
+    "from app.gen.g import thing",
     "from . import x",
     "from .. import d",
     "from ..c import w",
@@ -135,6 +140,7 @@ texts = lines.map(
 operation = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(PATHS), texts),
     st.tuples(st.just("remove"), st.sampled_from(PATHS), st.just("")),
+    st.tuples(st.just("exclude"), st.sampled_from(PATHS), st.just("")),
     st.tuples(st.just("query"), st.just(""), st.just("")),
 )
 
@@ -155,18 +161,27 @@ def test_incremental_equals_fresh(
     initial: dict[str, str], operations: list[tuple[str, str, str]]
 ) -> None:
     files = {**{"src/app/__init__.py": ""}, **initial}
+    excluded: set[str] = set()  # modules that exist but are not read (exclude, .gitignore)
     model = memory_model(CONFIG, files, ROOT)
     model.violations()
     for op, rel, text in operations:
         if op == "set":
             model.set_text(ROOT / rel, text)
             files[rel] = text
+            excluded.discard(rel)
         elif op == "remove":
             model.remove(ROOT / rel)
             files.pop(rel, None)
+            excluded.discard(rel)
+        elif op == "exclude":
+            model.set_excluded(ROOT / rel)
+            files.pop(rel, None)
+            excluded.add(rel)
         else:
             model.violations()
     fresh = memory_model(CONFIG, files, ROOT)
+    for rel in sorted(excluded):
+        fresh.set_excluded(ROOT / rel)
     assert observable(model) == observable(fresh)
 
 

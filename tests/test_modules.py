@@ -20,6 +20,7 @@ from archrules.core.modules import (
     first_party_tops,
     is_excluded,
     module_name,
+    path_status,
 )
 
 
@@ -270,7 +271,9 @@ def test_default_excludes(tmp_path: Path) -> None:
         ".tox/x.py",
     )
     discovery = discover(tmp_path, [tmp_path], [])
-    assert names(discovery) == ["pkg", "pkg.build", "pkg.dist"]
+    # inside a package a directory is code, whatever its name (pkg/sub is a namespace
+    # package in the regular package pkg)
+    assert names(discovery) == ["pkg", "pkg.build", "pkg.dist", "pkg.sub.build.x"]
     assert "build/" in DEFAULT_EXCLUDES
     assert "*.egg-info/" in DEFAULT_EXCLUDES
     # the config can re-include a default exclude; a .gitignore cannot
@@ -702,7 +705,9 @@ def test_is_excluded(tmp_path: Path) -> None:
     assert excluded("pkg/env/x.py")
     assert excluded("pkg/sub/local.py")
     assert not excluded("pkg/local.py")
-    assert excluded("pkg/build/x.py")  # default exclude
+    assert not excluded("pkg/build/x.py")  # part of a package: code, whatever its name
+    assert excluded("build/x.py")  # a default exclude
+    assert excluded("build/pkg/x.py", exclude=("!build/pkg/",))  # a parent is excluded
     assert excluded("pkg/__pycache__/x.py")
     assert excluded("pkg/legacy/x.py", exclude=("legacy/",))
     assert not excluded("pkg/gen/x.py", exclude=("!gen/",))
@@ -784,3 +789,135 @@ def test_unknown_names_are_third_party_without_importing() -> None:
     classifier = Classifier({"shop"})
     assert classifier.classify("definitely_not_installed_pkg.sub") == "third-party"
     assert "definitely_not_installed_pkg" not in sys.modules
+
+
+# --- issue 11: packages named like default excludes, excluded modules, what is skipped -----
+
+PIP_BUILD = [
+    "__init__.py",
+    "build_tracker.py",
+    "metadata.py",
+    "metadata_editable.py",
+    "metadata_legacy.py",
+    "wheel.py",
+    "wheel_editable.py",
+    "wheel_legacy.py",
+]
+
+
+def test_a_package_named_build_is_code(tmp_path: Path) -> None:
+    """pip 25.1: pip._internal.operations.build (8 modules) was dropped by 'build/'."""
+    make(
+        tmp_path,
+        "src/pip/__init__.py",
+        "src/pip/_internal/__init__.py",
+        "src/pip/_internal/operations/__init__.py",
+        *(f"src/pip/_internal/operations/build/{name}" for name in PIP_BUILD),
+        "build/lib/pip/__init__.py",  # a build output at the top: still left out
+    )
+    discovery = discover(tmp_path, [tmp_path / "src"], [])
+    build = [m for m in names(discovery) if m.startswith("pip._internal.operations.build")]
+    assert len(build) == 8
+    assert "pip._internal.operations.build.wheel" in build
+    # the same tree with the project root as source root: build/ at the top is output
+    discovery = discover(tmp_path, [tmp_path], [])
+    assert len([m for m in names(discovery) if ".operations.build" in m]) == 8
+    assert not any(m.startswith("build") for m in names(discovery))
+    assert [(s.path, s.kind) for s in discovery.skipped] == [(tmp_path / "build", "default")]
+    assert discovery.skipped[0].reason == "default exclude 'build/'"
+
+
+def test_a_top_level_build_package_with_init_is_code(tmp_path: Path) -> None:
+    make(tmp_path, "build/__init__.py", "build/api.py", "dist/notes.py", "__pycache__/x.py")
+    discovery = discover(tmp_path, [tmp_path], [])
+    assert names(discovery) == ["build", "build.api"]
+    assert [s.path.name for s in discovery.skipped] == ["dist"]  # __pycache__: never code
+
+
+def test_excluded_files_are_modules_that_are_not_checked(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "pkg/__init__.py",
+        "pkg/_version.py",
+        "pkg/api.py",
+        "pkg/migrations/__init__.py",
+        "pkg/migrations/0001_initial.py",
+        "pkg/migrations/helpers.py",
+        "pkg/gen/deep/out.py",
+    )
+    (tmp_path / ".gitignore").write_text("# generated\n_version.py\ngen/\n")
+    discovery = discover(tmp_path, [tmp_path], ["**/migrations/**"])
+    assert names(discovery) == ["pkg", "pkg.api"]
+    assert [s.module for s in discovery.excluded] == [
+        "pkg._version",
+        "pkg.gen.deep.out",
+        "pkg.migrations",  # the '**' pattern matches what is inside migrations/
+        "pkg.migrations.helpers",  # 0001_initial is not a module name
+    ]
+    skipped = {
+        s.path.relative_to(tmp_path).as_posix(): (s.kind, s.reason) for s in discovery.skipped
+    }
+    assert skipped == {
+        "pkg/_version.py": ("gitignored", ".gitignore:2: '_version.py'"),
+        "pkg/gen/deep/out.py": ("gitignored", ".gitignore:3: 'gen/'"),
+        "pkg/migrations/0001_initial.py": (
+            "excluded",
+            "'exclude' pattern '**/migrations/**' of the config",
+        ),
+        "pkg/migrations/__init__.py": (
+            "excluded",
+            "'exclude' pattern '**/migrations/**' of the config",
+        ),
+        "pkg/migrations/helpers.py": (
+            "excluded",
+            "'exclude' pattern '**/migrations/**' of the config",
+        ),
+    }
+
+
+def test_names_that_are_not_identifiers_are_skipped_and_reported(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "app/__init__.py",
+        "app/migrations/__init__.py",
+        "app/migrations/0001_initial.py",
+        "my-scripts/run.py",
+        "my-docs/readme.txt",  # holds no Python: not worth reporting
+        ".hidden/x.py",
+    )
+    discovery = discover(tmp_path, [tmp_path], [])
+    assert names(discovery) == ["app", "app.migrations"]
+    assert [(s.path.name, s.kind, s.directory) for s in discovery.skipped] == [
+        ("0001_initial.py", "name", False),
+        ("my-scripts", "name", True),
+    ]
+
+
+def test_unreadable_directories_and_virtualenvs_are_skipped(
+    tmp_path: Path, unreadable: set[str]
+) -> None:
+    make(tmp_path, "pkg/__init__.py", "pkg/secret/x.py", "env/pyvenv.cfg", "env/y.py")
+    unreadable.add(str(tmp_path / "pkg" / "secret"))
+    discovery = discover(tmp_path, [tmp_path], [])
+    assert [(s.path.name, s.kind) for s in discovery.skipped] == [
+        ("env", "venv"),
+        ("secret", "unreadable"),
+    ]
+
+
+def test_path_status(tmp_path: Path) -> None:
+    make(tmp_path, "src/pkg/__init__.py", "src/pkg/gen/x.py", "src/pkg/build/__init__.py")
+    (tmp_path / ".gitignore").write_text("_version.py\n")
+    roots = [tmp_path / "src"]
+
+    def status(rel: str, exclude: tuple[str, ...] = ()) -> str:
+        return path_status(tmp_path / "src" / rel, tmp_path, roots, exclude)
+
+    assert status("pkg/api.py") == "checked"
+    assert status("pkg/_version.py") == "excluded"
+    assert status("pkg/gen/x.py", ("gen/",)) == "excluded"
+    assert status("pkg/gen/build/x.py", ("gen/",)) == "excluded"  # in a package
+    assert status("build/x.py", ("gen/",)) == "outside"  # a default exclude at the top
+    assert status("pkg/build/x.py") == "checked"
+    assert status("pkg/0001_initial.py") == "outside"
+    assert status("../setup.py") == "outside"

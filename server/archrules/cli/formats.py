@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archrules import __version__
+from archrules.core.modules import SkipKind, Skipped
 from archrules.core.types import SEVERITIES, Range, Violation, adr_label, format_adr_id
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -67,6 +68,8 @@ class Report:
     stale_baseline: Sequence[str]  # baseline entries that match nothing any more
     rules: Mapping[str, RuleInfo]  # by rule name (includes built-in rules)
     adr_titles: Mapping[int, str] = field(default_factory=dict)  # every known ADR, by number
+    skipped: Sequence[Skipped] = ()  # files and directories not checked, and why
+    verbose: bool = False  # text: name each skipped path
 
 
 def render(fmt: str, report: Report) -> str:
@@ -154,6 +157,8 @@ def _render_text(report: Report) -> str:
     if lines:
         lines.append("")
     lines.append(_summary(report, violations))
+    if report.skipped:
+        lines.append(skipped_summary(report.skipped, report.cwd, report.verbose, report.files))
     if report.stale_baseline:
         lines.append("")
         lines.append(STALE_HEADER)
@@ -179,6 +184,37 @@ def _summary(report: Report, violations: Sequence[Violation]) -> str:
     return text + "."
 
 
+# What each kind of skipped path is called in the text summary.
+_SKIP_LABELS: dict[SkipKind, str] = {
+    "excluded": "excluded by the config",
+    "gitignored": "ignored by .gitignore",
+    "name": "not an importable name",
+    "default": "default excludes",
+    "venv": "virtual environments",
+    "unreadable": "unreadable",
+}
+
+
+def skipped_summary(
+    skipped: Sequence[Skipped], cwd: Path, verbose: bool, files: int | None = None
+) -> str:
+    """``checked N files; skipped M: 2 excluded by the config, 1 unreadable`` and, when
+    ``verbose``, one line per skipped path with its reason."""
+    counts = Counter(entry.kind for entry in skipped)
+    reasons = ", ".join(
+        f"{counts[kind]} {label}" for kind, label in _SKIP_LABELS.items() if counts[kind]
+    )
+    head = f"checked {_plural(files, 'file', 'files')}; " if files is not None else ""
+    text = f"{head}skipped {len(skipped)}: {reasons}"
+    if not verbose:
+        return text + " (--verbose names them)"
+    lines = [text]
+    for entry in skipped:
+        where = display_path(entry.path, cwd) + ("/" if entry.directory else "")
+        lines.append(f"    {where}: {entry.reason}")
+    return "\n".join(lines)
+
+
 # --- json ---------------------------------------------------------------------------------
 
 
@@ -191,6 +227,15 @@ def _render_json(report: Report) -> str:
             "files": report.files,
             "violations": len(violations),
             "baselined": report.baselined,
+            "skipped": [
+                {
+                    "path": display_path(entry.path, report.cwd),
+                    "kind": entry.kind,
+                    "reason": entry.reason,
+                    "directory": entry.directory,
+                }
+                for entry in report.skipped
+            ],
         },
         "stale_baseline": list(report.stale_baseline),
     }

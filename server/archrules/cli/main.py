@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from archrules import __version__
-from archrules.cli.formats import FORMATS, Report, RuleInfo, render
+from archrules.cli.formats import FORMATS, Report, RuleInfo, render, skipped_summary
 from archrules.core.adr import AdrSet, create_adr, describe_status, find_adr_directory, load_adrs
 from archrules.core.baseline import (
     BASELINE_NAME,
@@ -19,13 +21,23 @@ from archrules.core.baseline import (
     write_baseline,
 )
 from archrules.core.cache import default_cache_dir
-from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
+from archrules.core.config import ConfigProblem, find_config, load_config, scan_configs
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
+from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, open_project
 from archrules.core.types import Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+# an unexpected exception (a bug in archrules): the spec's "usage, config or internal
+# error" status, never 1, which CI reads as "violations"
+EXIT_INTERNAL = EXIT_ERROR
+DEBUG_ENV = "ARCHRULES_DEBUG"  # set (to anything but "" or "0"): tracebacks of internal errors
+EXIT_STATUS_HELP = (
+    "Exit status: 0 no violations above the baseline, 1 violations (of severity error or "
+    "warning), 2 usage or config error, or an internal error (a bug in archrules: one line "
+    f"says so; --verbose or {DEBUG_ENV}=1 prints the traceback)."
+)
 
 
 class UsageError(Exception):
@@ -38,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Keep a Python codebase coherent with its declared architecture. "
         "Rules live in archrules.toml (or [tool.archrules] in pyproject.toml); each cites "
         "the ADR that explains it.",
+        epilog=EXIT_STATUS_HELP,
     )
     parser.add_argument("--version", action="version", version=f"archrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -45,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check the project and report violations",
-        description="Check the project(s) governing PATH and report violations. Exit status: "
-        "0 no violations above the baseline, 1 violations (of severity error or warning), "
-        "2 usage or config error.",
+        description="Check the project(s) governing PATH and report violations. "
+        "Files that are not checked (excluded, ignored, names that are not identifiers, "
+        "unreadable) are counted in the summary. " + EXIT_STATUS_HELP,
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     _config_option(check)
@@ -65,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are violations"
     )
+    _verbose_option(check)
 
     baseline = sub.add_parser(
         "baseline",
@@ -78,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     _config_option(baseline)
     baseline.add_argument("--baseline", type=Path, metavar="FILE", help="the file to write")
     baseline.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    _verbose_option(baseline)
 
     init = sub.add_parser(
         "init",
@@ -130,6 +145,16 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _verbose_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="name every file and directory not checked, and why; print the traceback "
+        "of an internal error",
+    )
+
+
 def _baseline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
@@ -146,6 +171,26 @@ def _baseline_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except Exception as error:  # a bug in archrules: one line, not a traceback, never 1
+        return _internal_error(error, bool(getattr(args, "verbose", False)))
+
+
+def _internal_error(error: Exception, verbose: bool) -> int:
+    if verbose or os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    detail = f"{type(error).__name__}: {error}".rstrip(": ")
+    print(
+        f"archrules: internal error ({detail}). This is a bug in archrules {__version__}: "
+        "please report it to the archrules issue tracker with the command you ran and the "
+        f"traceback (rerun with --verbose or {DEBUG_ENV}=1 to see it).",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return _check(args)
@@ -176,20 +221,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- finding and opening projects ------------------------------------------------------
 
 
-def _config_paths(config: Path | None, paths: Sequence[Path]) -> dict[Path, list[Path]]:
-    """Map each governing config file to the paths it is asked to check."""
+def _config_paths(
+    config: Path | None, paths: Sequence[Path], skipped: list[Skipped]
+) -> dict[Path, list[Path]]:
+    """Map each governing config file to the paths it is asked to check; configs left out
+    (excluded by an enclosing config, in a directory that cannot be read) go to ``skipped``."""
     if config is not None:
-        if not config.is_file():
+        if not os.path.isfile(config):
             raise UsageError(f"{config}: no such config file")
         return {config.absolute(): [p.absolute() for p in paths]}
     found: dict[Path, list[Path]] = {}
     for path in paths:
-        if not path.exists():
+        if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or directory")
         nearest = find_config(path.absolute())
         configs = [nearest] if nearest is not None else []
-        if path.is_dir():
-            configs += find_configs_below(path.absolute())
+        if os.path.isdir(path):
+            scan = scan_configs(path.absolute())
+            configs += scan.found
+            for where, reason in scan.skipped:
+                kind: SkipKind = "unreadable" if reason.startswith("cannot read") else "excluded"
+                skipped.append(Skipped(where, kind, reason, kind == "unreadable"))
         if not configs:
             raise UsageError(
                 f"no archrules.toml (or pyproject.toml with [tool.archrules]) governs {path}"
@@ -203,12 +255,12 @@ def _open(config_path: Path, no_cache: bool) -> Project:
     return open_project(config_path, cache_dir=None if no_cache else default_cache_dir())
 
 
-def _print_problems(problems: Sequence[ConfigProblem]) -> None:
+def _print_problems(problems: Sequence[ConfigProblem], what: str = "config error") -> None:
     cwd = Path.cwd()
     for problem in problems:
         line, col = problem.range.line + 1, problem.range.col + 1
         print(
-            f"{_rel(problem.path, cwd)}:{line}:{col}: config error: {problem.message}",
+            f"{_rel(problem.path, cwd)}:{line}:{col}: {what}: {problem.message}",
             file=sys.stderr,
         )
 
@@ -225,12 +277,14 @@ def _within(path: Path, roots: Sequence[Path]) -> bool:
 
 
 def _collect(
-    args: argparse.Namespace,
+    args: argparse.Namespace, skipped: list[Skipped] | None = None
 ) -> tuple[list[tuple[Project, list[Violation]]], bool]:
+    """Open the projects governing the PATHs; what was not checked goes to ``skipped``."""
     paths = [Path(p) for p in args.paths] or [Path(".")]
     failed = False
     opened: list[tuple[Project, list[Violation]]] = []
-    for config_path, wanted in _config_paths(args.config, paths).items():
+    not_checked: list[Skipped] = []
+    for config_path, wanted in _config_paths(args.config, paths, not_checked).items():
         project = _open(config_path, args.no_cache)
         for note in project.notes:
             print(f"archrules: warning: {note}", file=sys.stderr)
@@ -238,12 +292,16 @@ def _collect(
             _print_problems(project.problems)
             failed = True
             continue
+        _print_problems(project.warnings, "config warning")
         found = [
             v
             for v in project.model.violations()
             if _within(v.path, wanted) or v.path == config_path
         ]
+        not_checked.extend(s for s in project.skipped if _within(s.path, wanted))
         opened.append((project, found))
+    if skipped is not None:
+        skipped.extend(sorted(set(not_checked), key=lambda s: (str(s.path), s.kind)))
     return opened, failed
 
 
@@ -252,7 +310,8 @@ def _collect(
 
 def _check(args: argparse.Namespace) -> int:
     select = {name for item in args.select or () for name in item.split(",") if name}
-    opened, failed = _collect(args)
+    skipped: list[Skipped] = []
+    opened, failed = _collect(args, skipped)
     if failed:
         return EXIT_ERROR
     known = set(BUILTIN_RULES)
@@ -295,6 +354,8 @@ def _check(args: argparse.Namespace) -> int:
         stale_baseline=stale,
         rules=rules,
         adr_titles=adr_titles,
+        skipped=skipped,
+        verbose=args.verbose,
     )
     sys.stdout.write(render(args.format, report))
     if args.exit_zero:
@@ -329,9 +390,12 @@ def _rule_infos(project: Project) -> dict[str, RuleInfo]:
 
 
 def _baseline(args: argparse.Namespace) -> int:
-    opened, failed = _collect(args)
+    skipped: list[Skipped] = []
+    opened, failed = _collect(args, skipped)
     if failed:
         return EXIT_ERROR
+    if skipped:
+        print(skipped_summary(skipped, Path.cwd(), args.verbose), file=sys.stderr)
     for project, found in opened:
         assert project.config is not None
         target = args.baseline or project.config.root_dir / BASELINE_NAME

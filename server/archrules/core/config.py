@@ -11,13 +11,14 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
+from archrules.core.ignore import IgnoreRules
 from archrules.core.tomlpos import KeyPath, TomlPositions
 from archrules.core.types import RULE_KINDS, SEVERITIES, Kind, Range, Severity, parse_adr_id
 
@@ -154,6 +155,8 @@ class Config:
 class ConfigResult:
     config: Config | None  # None when the file is unusable (bad TOML, no table, ...)
     problems: tuple[ConfigProblem, ...]
+    # not errors, but worth saying: a config or a rule that checks nothing
+    warnings: tuple[ConfigProblem, ...] = ()
 
 
 def load_config(path: Path, text: str | None = None) -> ConfigResult:
@@ -190,10 +193,46 @@ def load_config(path: Path, text: str | None = None) -> ConfigResult:
         loader = _Loader(path, text, positions, "tool.archrules.")
     else:
         table = document
-        loader = _Loader(path, text, TomlPositions(text), "")
+        positions = TomlPositions(text)
+        loader = _Loader(path, text, positions, "")
     config = loader.load(table)
     problems = sorted(loader.problems, key=lambda p: (p.range, p.message))
-    return ConfigResult(config, tuple(problems))
+    return ConfigResult(config, tuple(problems), tuple(_checks_nothing(config, table, positions)))
+
+
+def _checks_nothing(
+    config: Config, table: Mapping[str, object], positions: TomlPositions
+) -> Iterable[ConfigProblem]:
+    """Warnings for a config that checks nothing: no rule at all, or a rule that cannot
+    find anything whatever the code (one layer, no modules). A silent pass would mislead."""
+    if not any(kind in table for kind in RULE_KINDS):
+        where = "this file" if config.path.name != "pyproject.toml" else "[tool.archrules]"
+        yield ConfigProblem(
+            config.path,
+            positions.key_range(()) if config.path.name == "pyproject.toml" else _ORIGIN,
+            f"{where} declares no rules: archrules checks nothing "
+            f"(add rules such as [[layers]], [[forbidden]] or [[acyclic]])",
+        )
+    for rule in config.rules:
+        message: str | None = None
+        if isinstance(rule, LayersRule) and len(rule.layers) == 1 and len(rule.layers[0]) < 2:
+            message = "has a single layer: it checks nothing (list two layers or more)"
+        elif isinstance(rule, AcyclicRule) and not rule.modules:
+            message = "names no modules: it checks nothing"
+        elif isinstance(rule, IndependentRule) and len(rule.modules) < 2:
+            message = "names fewer than two modules: it checks nothing"
+        elif isinstance(rule, ForbiddenRule) and not (rule.from_ and rule.to):
+            message = f"has an empty '{'from' if not rule.from_ else 'to'}': it checks nothing"
+        if message is not None:
+            yield ConfigProblem(config.path, rule.range, f"rule {rule.name} {message}")
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that never raises: a place it cannot search holds no config."""
+    try:
+        return os.path.isfile(path)
+    except (OSError, ValueError):  # pragma: no cover - isfile catches these itself
+        return False
 
 
 def find_config(start: Path) -> Path | None:
@@ -201,7 +240,7 @@ def find_config(start: Path) -> Path | None:
     ``archrules.toml``, or ``pyproject.toml`` with a ``[tool.archrules]`` table (in one
     directory, ``archrules.toml`` wins). The result is absolute."""
     current = Path(os.path.abspath(start))
-    if not current.is_dir():
+    if not os.path.isdir(current):
         current = current.parent
     for directory in (current, *current.parents):
         config = _config_in(directory)
@@ -213,27 +252,78 @@ def find_config(start: Path) -> Path | None:
 _SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__"})
 
 
-def find_configs_below(directory: Path) -> list[Path]:
-    """Every config in the tree rooted at ``directory`` (its own included), sorted.
+@dataclass(frozen=True)
+class ConfigScan:
+    """The configs in a tree (sorted), and those left out: each with the reason, for a
+    person (excluded by an enclosing config's ``exclude``, a directory it cannot read)."""
 
-    For a monorepo root without a config of its own. Skips VCS, virtual environment, cache
-    and hidden directories; symlinked directories are not followed (no loops).
+    found: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...]
+
+
+def scan_configs(directory: Path) -> ConfigScan:
+    """Every config in the tree rooted at ``directory`` (its own included).
+
+    Skips VCS, virtual environment, cache and hidden directories; symlinked directories
+    are not followed (no loops). A directory that the ``exclude`` of a config above it
+    (found in this walk) matches is left out with everything below it, nested configs
+    included: ``exclude = ["examples"]`` keeps the examples' own configs from being
+    checked. Directories that cannot be read are skipped and reported, never raised.
     """
     root = Path(os.path.abspath(directory))
     found: list[Path] = []
-    pending = [root]
+    skipped: list[tuple[Path, str]] = []
+    # each directory to visit with the excludes of the configs above it
+    pending: list[tuple[Path, tuple[tuple[Path, IgnoreRules], ...]]] = [(root, ())]
     while pending:
-        current = pending.pop()
+        current, excludes = pending.pop()
         config = _config_in(current)
         if config is not None:
             found.append(config)
+            own = _exclude_rules(config)
+            if own is not None:
+                excludes = (*excludes, (config, own))
         try:
             with os.scandir(current) as entries:
                 children = [entry for entry in entries if _descend(entry)]
-        except OSError:
+        except OSError as error:
+            skipped.append((current, f"cannot read directory: {error.strerror or error}"))
             continue
-        pending.extend(Path(entry.path) for entry in children)
-    return sorted(found)
+        for entry in children:
+            path = Path(entry.path)
+            by = _excluded_by(path, excludes)
+            if by is None:
+                pending.append((path, excludes))
+            else:
+                reason = f"excluded by the 'exclude' pattern '{by[1]}' of {by[0]}"
+                skipped.extend((nested, reason) for nested in find_configs_below(path))
+    skipped.sort()
+    return ConfigScan(tuple(sorted(found)), tuple(skipped))
+
+
+def find_configs_below(directory: Path) -> list[Path]:
+    """Every config in the tree rooted at ``directory`` that is checked (``scan_configs``),
+    sorted. For a monorepo root without a config of its own."""
+    return list(scan_configs(directory).found)
+
+
+def _exclude_rules(config_path: Path) -> IgnoreRules | None:
+    result = load_config(config_path)
+    if result.config is None or not result.config.exclude:
+        return None
+    return IgnoreRules.from_lines(result.config.exclude, result.config.root_dir)
+
+
+def _excluded_by(
+    path: Path, excludes: Sequence[tuple[Path, IgnoreRules]]
+) -> tuple[Path, str] | None:
+    """The config, and its ``exclude`` pattern, that leaves out the directory, if any (the
+    nearest config that has a matching pattern decides, as for its own files)."""
+    for config, rules in reversed(excludes):
+        pattern = rules.last_match_relative(path.relative_to(rules.base).as_posix(), True)
+        if pattern is not None:
+            return None if pattern.negated else (config, pattern.text)
+    return None
 
 
 def _descend(entry: os.DirEntry[str]) -> bool:
@@ -249,10 +339,10 @@ def _descend(entry: os.DirEntry[str]) -> bool:
 
 def _config_in(directory: Path) -> Path | None:
     candidate = directory / "archrules.toml"
-    if candidate.is_file():
+    if _is_file(candidate):
         return candidate
     candidate = directory / "pyproject.toml"
-    if candidate.is_file() and _declares_archrules(candidate):
+    if _is_file(candidate) and _declares_archrules(candidate):
         return candidate
     return None
 

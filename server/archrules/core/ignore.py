@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -494,6 +494,14 @@ class IgnoreStack:
             if pattern is not None:
                 return pattern
         return None
+
+    def decisions(self, name: str, is_dir: bool) -> Iterator[tuple[IgnoreRules, IgnorePattern]]:
+        """Each layer's deciding pattern for the entry ``name``, in precedence order: the
+        first one decides; a caller that sets a layer aside takes the next."""
+        for rules, prefix in self._dir_layers if is_dir else self._file_layers:
+            pattern = rules.last_match_relative(prefix + name, is_dir)
+            if pattern is not None:
+                yield rules, pattern
 
     def match_name(self, name: str, is_dir: bool) -> bool | None:
         """True: ignored; False: re-included; None: no pattern matched the entry ``name``."""

@@ -133,6 +133,8 @@ class ProjectModel:
         self._sources: dict[Path, _Source] = {}
         self._module_names: dict[Path, tuple[str, bool, int]] = {}  # from discovery
         self._unreadable: dict[Path, str] = {}
+        # files excluded from checking (``exclude``, ``.gitignore``): module names only
+        self._excluded: dict[Path, str] = {}
         self._owner: dict[str, Path] = {}  # module -> the file that defines it
         self._known: set[str] = set()  # first-party modules, namespace packages included
         self._classifier = Classifier(())
@@ -172,6 +174,8 @@ class ProjectModel:
             return False
         module, is_package, root_index = found
         self._unreadable.pop(path, None)
+        if self._excluded.pop(path, None) is not None:
+            self._modules_dirty = True
         old = self._sources.get(path)
         if old is not None and old.facts == facts:
             return True
@@ -186,8 +190,26 @@ class ProjectModel:
         if self.set_facts(path, FileFacts()):
             self._unreadable[path] = message
 
+    def set_excluded(self, path: Path) -> bool:
+        """A file excluded from checking (the config's ``exclude``, a ``.gitignore``): its
+        module exists, so that ``from pkg._version import v`` resolves to ``pkg._version``,
+        but it is not read and has no findings. False if it is not a module here."""
+        found = self.module_for(path)
+        if found is None:
+            return False
+        self.remove(path)
+        self._excluded[path] = found[0]
+        self._modules_dirty = True
+        return True
+
+    @property
+    def excluded_paths(self) -> list[Path]:
+        return sorted(self._excluded)
+
     def remove(self, path: Path) -> None:
         self._unreadable.pop(path, None)
+        if self._excluded.pop(path, None) is not None:
+            self._modules_dirty = True
         source = self._sources.pop(path, None)
         if source is None:
             return
@@ -257,7 +279,7 @@ class ProjectModel:
             self._drop_edges(module)
         self._owner = owner
         known: set[str] = set()
-        for module in owner:
+        for module in (*owner, *self._excluded.values()):
             parts = module.split(".")
             for i in range(1, len(parts) + 1):
                 known.add(".".join(parts[:i]))

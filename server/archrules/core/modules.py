@@ -44,7 +44,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
-from archrules.core.ignore import IgnoreRules, IgnoreStack
+from archrules.core.ignore import IgnorePattern, IgnoreRules, IgnoreStack
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -53,11 +53,15 @@ __all__ = [
     "Discovery",
     "DiscoveryProblem",
     "ModuleKind",
+    "PathStatus",
+    "SkipKind",
+    "Skipped",
     "SourceFile",
     "discover",
     "first_party_tops",
     "is_excluded",
     "module_name",
+    "path_status",
 ]
 
 # Directory patterns (gitignore syntax) never walked unless the config re-includes them
@@ -153,6 +157,21 @@ class DiscoveryProblem:
     message: str
 
 
+# Why a path was not checked (``Skipped.kind``): a name Python cannot import, the config's
+# ``exclude``, a ``.gitignore``, a default exclude, a virtual environment, a read error.
+SkipKind = Literal["name", "excluded", "gitignored", "default", "venv", "unreadable"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A ``.py`` file or a directory under a root that is not checked, and why."""
+
+    path: Path
+    kind: SkipKind
+    reason: str  # for a person: which pattern, which .gitignore line, which error
+    directory: bool = False
+
+
 @dataclass(frozen=True)
 class Discovery:
     files: tuple[SourceFile, ...]  # sorted by module
@@ -160,6 +179,12 @@ class Discovery:
     namespace_packages: frozenset[str]
     # unreadable directories, broken symlinks, symlink loops, duplicate modules, ...
     problems: tuple[DiscoveryProblem, ...]
+    # modules excluded from checking (``exclude``, ``.gitignore``): not read, not checked,
+    # but they exist, so that imports of them resolve to them (sorted by module)
+    excluded: tuple[SourceFile, ...] = ()
+    # what was not checked, sorted by path: excluded files, names that are not
+    # identifiers, default-excluded and unreadable directories, virtual environments
+    skipped: tuple[Skipped, ...] = ()
 
     def by_module(self) -> dict[str, SourceFile]:
         return {source.module: source for source in self.files}
@@ -183,11 +208,57 @@ def _error_text(exc: OSError) -> str:
 
 
 _DEFAULT_RULES = IgnoreRules.from_lines(DEFAULT_EXCLUDES, Path(os.sep))
+# default-excluded names that never hold source, even inside a package
+_NEVER_CODE = frozenset({"__pycache__", "node_modules"})
 
 _Key = tuple[int, int]
+# why a subtree is walked for module names only: (kind, reason), None when it is checked
+_Mode = tuple[SkipKind, str] | None
 # a directory to walk: its path (str and Path), its module parts, the ignore rules in force, the
-# directories entered on the way down (to detect symlink loops)
-_Frame = tuple[str, Path, tuple[str, ...], IgnoreStack, tuple[_Key, ...]]
+# directories entered on the way down (to detect symlink loops), whether it is excluded,
+# whether the directory holding it is part of a package
+_Frame = tuple[str, Path, tuple[str, ...], IgnoreStack, tuple[_Key, ...], _Mode, bool]
+
+
+def _is_default(rules: IgnoreRules) -> bool:
+    return rules.patterns is _DEFAULT_RULES.patterns
+
+
+def _is_package_dir(path: str, name: str, in_package: bool) -> bool:
+    """Whether a directory is part of a package: it holds ``__init__.py``, or the directory
+    holding it is part of a package (it is then a subpackage, regular or namespace). A
+    directory directly in a root without ``__init__.py`` is not (``build/lib/...``)."""
+    if name in _NEVER_CODE:
+        return False
+    return in_package or os.path.isfile(os.path.join(path, _INIT + ".py"))
+
+
+def _dir_decision(
+    ignore: IgnoreStack, name: str, path: str, in_package: bool
+) -> tuple[IgnoreRules, IgnorePattern] | None:
+    """The pattern deciding whether the directory ``name`` is ignored. The default
+    excludes (``build/``, ``dist/``, ...) do not apply to a directory that is part of a
+    package: a real subpackage named ``build`` is code; the next layer decides then."""
+    for rules, pattern in ignore.decisions(name, True):
+        if _is_default(rules) and _is_package_dir(path, name, in_package):
+            continue
+        return rules, pattern
+    return None
+
+
+def _describe(
+    rules: IgnoreRules, pattern: IgnorePattern, config_rules: IgnoreRules, root_dir: str
+) -> tuple[SkipKind, str]:
+    """What ``pattern`` is, for a person: a default, the config's ``exclude`` or a
+    ``.gitignore`` line."""
+    if _is_default(rules):
+        return "default", f"default exclude '{pattern.text}'"
+    if rules is config_rules:
+        return "excluded", f"'exclude' pattern '{pattern.text}' of the config"
+    where = os.path.join(str(rules.base), _GITIGNORE)
+    if _below(where, root_dir):
+        where = os.path.relpath(where, root_dir)
+    return "gitignored", f"{where}:{pattern.line}: '{pattern.text}'"
 
 
 class _Walk:
@@ -219,11 +290,20 @@ class _Walk:
         self.deferred: deque[tuple[int, _Frame, _Key]] = deque()  # symlinked directories
         self.reported: set[_Key] = set()
         self.problems: list[DiscoveryProblem] = []
-        # per root, in root order: module -> file
+        self.skipped: list[Skipped] = []
+        # per root, in root order: module -> file (checked, and excluded from checking)
         self.found: list[dict[str, SourceFile]] = []
+        self.found_excluded: list[dict[str, SourceFile]] = []
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(DiscoveryProblem(Path(path), message))
+
+    def skip(self, path: str, kind: SkipKind, reason: str, directory: bool = False) -> None:
+        self.skipped.append(Skipped(Path(path), kind, reason, directory))
+
+    def unreadable(self, path: str, message: str) -> None:
+        self.problem(path, message)
+        self.skip(path, "unreadable", message, True)
 
     def run(self) -> None:
         """Walk every root, then the symlinked directories met on the way.
@@ -233,6 +313,7 @@ class _Walk:
         """
         for index, root in enumerate(self.roots):
             self.found.append({})
+            self.found_excluded.append({})
             frame = self.root_frame(root)
             if frame is not None:
                 self.walk(index, frame)
@@ -247,7 +328,7 @@ class _Walk:
         try:
             stat = os.stat(root)
         except OSError as exc:
-            self.problem(root, f"cannot read source root: {_error_text(exc)}")
+            self.unreadable(root, f"cannot read source root: {_error_text(exc)}")
             return None
         key = (stat.st_dev, stat.st_ino)
         if key in self.entered:
@@ -255,7 +336,7 @@ class _Walk:
             return None
         self.entered[key] = root
         ignore = _root_stack(self.root_dir, self.config_rules, root, self)
-        return (root, Path(root), (), ignore, (key,))
+        return (root, Path(root), (), ignore, (key,), None, False)
 
     def claim(self, key: _Key, path: str) -> bool:
         """Enter the directory ``key`` at ``path`` unless it was entered already."""
@@ -266,16 +347,14 @@ class _Walk:
         return True
 
     def walk(self, index: int, start: _Frame) -> None:
-        root_path = Path(self.roots[index])
-        modules = self.found[index]
         stack = [start]
         while stack:
-            directory, directory_path, parts, ignore, ancestors = stack.pop()
+            directory, directory_path, parts, ignore, ancestors, mode, in_package = stack.pop()
             try:
                 with os.scandir(directory) as iterator:
                     entries = sorted(iterator, key=_NAME)
             except OSError as exc:
-                self.problem(directory, f"cannot read directory: {_error_text(exc)}")
+                self.unreadable(directory, f"cannot read directory: {_error_text(exc)}")
                 continue
             gitignore: os.DirEntry[str] | None = None
             venv = False
@@ -284,55 +363,135 @@ class _Walk:
                     gitignore = entry
                 elif entry.name == _VENV_MARKER:
                     venv = True
+                elif entry.name == "__init__.py" and parts:
+                    in_package = True  # this directory is a regular package
             if venv and parts:
+                if mode is None:
+                    self.skip(directory, "venv", "a virtual environment (pyvenv.cfg)", True)
                 continue
-            if gitignore is not None:
+            if gitignore is not None and mode is None:
                 ignore = self.read_gitignore(gitignore.path, ignore)
             subdirectories: list[_Frame] = []
             for entry in entries:
                 name = entry.name
                 if name.endswith(".py"):
-                    stem = name[:-3]
-                    if not _importable(stem) or not self.is_file(entry, ignore):
-                        continue
-                    if stem == _INIT:
-                        if parts:
-                            self.add(modules, directory_path / name, parts, True, root_path)
-                    else:
-                        self.add(modules, directory_path / name, (*parts, stem), False, root_path)
+                    self.visit_file(index, entry, directory_path, parts, ignore, mode)
                     continue
-                if not _importable(name) or not self.is_dir(entry, ignore):
-                    continue
-                path = entry.path
-                if path in self.skip_paths or path in self.root_set:
-                    continue
-                try:
-                    stat = os.stat(path) if _WINDOWS else entry.stat()
-                except OSError as exc:
-                    self.problem(path, f"cannot read directory: {_error_text(exc)}")
-                    continue
-                key = (stat.st_dev, stat.st_ino)
-                if key in self.skip_keys:
-                    continue
-                if key in ancestors:
-                    self.report_once(key, path, f"symlink loop: leads back to {self.entered[key]}")
-                    continue
-                if key in self.root_keys:
-                    continue  # another root (or this one, elsewhere), walked on its own
-                frame = (
-                    path,
-                    directory_path / name,
-                    (*parts, name),
-                    ignore.child(name),
-                    (*ancestors, key),
+                frame = self.visit_dir(
+                    entry, directory_path, parts, in_package, ignore, ancestors, mode
                 )
+                if frame is None:
+                    continue
+                key = frame[4][-1]
                 if entry.is_symlink() and key not in self.entered:
                     self.deferred.append((index, frame, key))  # after the real directories
                     continue
-                if self.claim(key, path):
+                if self.claim(key, frame[0]):
                     subdirectories.append(frame)
             subdirectories.reverse()  # depth first, in name order
             stack.extend(subdirectories)
+
+    def visit_file(
+        self,
+        index: int,
+        entry: os.DirEntry[str],
+        directory_path: Path,
+        parts: tuple[str, ...],
+        ignore: IgnoreStack,
+        mode: _Mode,
+    ) -> None:
+        name = entry.name
+        stem = name[:-3]
+        importable = _importable(stem)
+        if mode is None:
+            decided = next(ignore.decisions(name, False), None)
+            if decided is not None and not decided[1].negated:
+                mode = _describe(decided[0], decided[1], self.config_rules, self.root_dir)
+        if mode is None and not importable:
+            if self.is_file(entry, report_broken=False):
+                self.skip(entry.path, "name", "the name is not an importable module name")
+            return
+        if not self.is_file(entry, report_broken=mode is None):
+            return
+        if stem == _INIT and not parts:
+            return  # an __init__.py directly in a root belongs to no package
+        if mode is not None:
+            self.skip(entry.path, *mode)
+            if not importable:
+                return
+        module_parts = parts if stem == _INIT else (*parts, stem)
+        found = self.found if mode is None else self.found_excluded
+        self.add(
+            found[index],
+            directory_path / name,
+            module_parts,
+            stem == _INIT,
+            Path(self.roots[index]),
+        )
+
+    def visit_dir(
+        self,
+        entry: os.DirEntry[str],
+        directory_path: Path,
+        parts: tuple[str, ...],
+        in_package: bool,
+        ignore: IgnoreStack,
+        ancestors: tuple[_Key, ...],
+        mode: _Mode,
+    ) -> _Frame | None:
+        """The frame to walk the subdirectory ``entry`` with, None to leave it out."""
+        name, path = entry.name, entry.path
+        if not _importable(name):
+            if mode is None and not name.startswith(".") and self.holds_python(entry, ignore):
+                self.skip(path, "name", "the directory name is not an importable name", True)
+            return None
+        decided = _dir_decision(ignore, name, path, in_package)
+        child_mode = mode
+        if decided is not None and not decided[1].negated:
+            kind, reason = _describe(decided[0], decided[1], self.config_rules, self.root_dir)
+            if kind == "default":
+                if mode is None and name not in _NEVER_CODE and self.is_dir(entry, False):
+                    self.skip(path, kind, reason, True)
+                return None
+            if mode is None:
+                child_mode = (kind, reason)
+        if not self.is_dir(entry, mode is None and child_mode is None):
+            return None
+        if path in self.skip_paths or path in self.root_set:
+            return None
+        try:
+            stat = os.stat(path) if _WINDOWS else entry.stat()
+        except OSError as exc:
+            self.unreadable(path, f"cannot read directory: {_error_text(exc)}")
+            return None
+        key = (stat.st_dev, stat.st_ino)
+        if key in self.skip_keys:
+            return None
+        if key in ancestors:
+            self.report_once(key, path, f"symlink loop: leads back to {self.entered[key]}")
+            return None
+        if key in self.root_keys:
+            return None  # another root (or this one, elsewhere), walked on its own
+        return (
+            path,
+            directory_path / name,
+            (*parts, name),
+            ignore.child(name),
+            (*ancestors, key),
+            child_mode,
+            in_package,
+        )
+
+    def holds_python(self, entry: os.DirEntry[str], ignore: IgnoreStack) -> bool:
+        """Whether a directory that is not an importable name holds ``.py`` files (and is
+        not excluded): it is reported as skipped then."""
+        try:
+            if not entry.is_dir() or next(ignore.decisions(entry.name, True), None) is not None:
+                return False
+            with os.scandir(entry.path) as iterator:
+                return any(child.name.endswith(".py") for child in iterator)
+        except OSError:
+            return False
 
     def read_gitignore(self, path: str, ignore: IgnoreStack) -> IgnoreStack:
         try:
@@ -344,27 +503,29 @@ class _Walk:
             return ignore
         return ignore.push(rules)
 
-    def is_file(self, entry: os.DirEntry[str], ignore: IgnoreStack) -> bool:
+    def is_file(self, entry: os.DirEntry[str], report_broken: bool) -> bool:
         try:
             if entry.is_file():
-                return not ignore.is_ignored_name(entry.name, False)
-            self.check_broken(entry, ignore)
+                return True
+            if report_broken:
+                self.check_broken(entry)
         except OSError as exc:
             self.problem(entry.path, f"cannot read: {_error_text(exc)}")
         return False
 
-    def is_dir(self, entry: os.DirEntry[str], ignore: IgnoreStack) -> bool:
+    def is_dir(self, entry: os.DirEntry[str], report_broken: bool) -> bool:
         try:
             if entry.is_dir():
-                return not ignore.is_ignored_name(entry.name, True)
-            self.check_broken(entry, ignore)
+                return True
+            if report_broken:
+                self.check_broken(entry)
         except OSError as exc:
             self.problem(entry.path, f"cannot read: {_error_text(exc)}")
         return False
 
-    def check_broken(self, entry: os.DirEntry[str], ignore: IgnoreStack) -> None:
+    def check_broken(self, entry: os.DirEntry[str]) -> None:
         """Report a symlink whose target is missing or unreadable (``OSError`` propagates)."""
-        if not entry.is_symlink() or ignore.is_ignored_name(entry.name, False):
+        if not entry.is_symlink():
             return
         try:
             os.stat(entry.path)
@@ -468,6 +629,11 @@ def discover(
                     f"module '{module}' is also in {first.path} (source root {first.root}):"
                     " the first root wins",
                 )
+    excluded: dict[str, SourceFile] = {}
+    for modules in walk.found_excluded:
+        for module, source in modules.items():
+            if module not in kept:
+                excluded.setdefault(module, source)
     namespaces: set[str] = set()
     for module in kept:
         end = module.rfind(".")
@@ -480,7 +646,13 @@ def discover(
             end = module.rfind(".", 0, end)
     files = tuple(kept[module] for module in sorted(kept))
     problems = tuple(sorted(walk.problems, key=lambda p: (str(p.path), p.message)))
-    return Discovery(files, frozenset(namespaces), problems)
+    return Discovery(
+        files,
+        frozenset(namespaces),
+        problems,
+        tuple(excluded[module] for module in sorted(excluded)),
+        tuple(sorted(walk.skipped, key=lambda s: (str(s.path), s.kind))),
+    )
 
 
 def _containing_root(path: str, roots: Iterable[str]) -> str | None:
@@ -511,7 +683,7 @@ def module_name(path: Path, roots: Sequence[Path]) -> tuple[str, Path] | None:
 
     The deepest root containing the file is its root, as in ``discover``. Paths are
     compared as given, then resolved (symlinks) if that finds no root. Excludes are not
-    consulted: see ``is_excluded``.
+    consulted: see ``path_status``.
     """
     text = _abs(path)
     root_list = [_abs(root) for root in roots]
@@ -535,21 +707,27 @@ def _with_gitignore(ignore: IgnoreStack, directory: str) -> IgnoreStack:
         return ignore
 
 
-def is_excluded(
+# What ``discover`` makes of one ``.py`` file: checked; a module excluded from checking
+# (``exclude``, ``.gitignore``: it exists for imports, it is not read); not a module at all.
+PathStatus = Literal["checked", "excluded", "outside"]
+
+
+def path_status(
     path: Path,
     root_dir: Path,
     roots: Sequence[Path],
     exclude: Sequence[str],
     skip_dirs: Collection[Path] = (),
-) -> bool:
-    """Whether ``discover`` would leave out the ``.py`` file ``path`` (for a file the
-    editor opens or creates): outside the roots, not importable, under a skipped
-    directory, a virtualenv, or an ignored file or directory. Duplicates across roots and
-    symlink loops are not considered. The file need not exist.
+) -> PathStatus:
+    """What ``discover`` would make of the ``.py`` file ``path`` (for a file the editor
+    opens or creates): "outside" when outside the roots, not importable, under a skipped
+    directory, a virtual environment or a default exclude; "excluded" when the config's
+    ``exclude`` or a ``.gitignore`` leaves it out; else "checked". Duplicates across roots
+    and symlink loops are not considered. The file need not exist.
     """
     found = module_name(path, roots)
     if found is None:
-        return True
+        return "outside"
     root = str(found[1])
     text = _abs(path)
     if not _below(text, root):
@@ -557,21 +735,42 @@ def is_excluded(
     for skip_dir in skip_dirs:
         skip = _abs(skip_dir)
         if text == skip or _below(text, skip):
-            return True
+            return "outside"
     root_dir_s = _abs(root_dir)
     config_rules = IgnoreRules.from_lines(exclude, Path(root_dir_s))
     ignore = _root_stack(root_dir_s, config_rules, root, None)
     *dirs, name = text[len(root.rstrip(os.sep)) + 1 :].split(os.sep)
     directory = root
     ignore = _with_gitignore(ignore, directory)
-    for part in dirs:
-        if ignore.is_ignored_name(part, True):
-            return True
-        directory = os.path.join(directory, part)
+    excluded = in_package = False
+    for depth, part in enumerate(dirs):
+        if depth > 0 and not in_package:
+            in_package = os.path.isfile(os.path.join(directory, _INIT + ".py"))
+        child = os.path.join(directory, part)
+        decided = _dir_decision(ignore, part, child, in_package)
+        if decided is not None and not decided[1].negated:
+            if _is_default(decided[0]):
+                return "outside"
+            excluded = True
+        directory = child
         if os.path.isfile(os.path.join(directory, _VENV_MARKER)):
-            return True
-        ignore = _with_gitignore(ignore.child(part), directory)
-    return ignore.is_ignored_name(name, False)
+            return "outside"
+        ignore = ignore.child(part) if excluded else _with_gitignore(ignore.child(part), directory)
+    if excluded or ignore.is_ignored_name(name, False):
+        return "excluded"
+    return "checked"
+
+
+def is_excluded(
+    path: Path,
+    root_dir: Path,
+    roots: Sequence[Path],
+    exclude: Sequence[str],
+    skip_dirs: Collection[Path] = (),
+) -> bool:
+    """Whether ``discover`` would leave the ``.py`` file ``path`` out of the checked files
+    (see ``path_status``)."""
+    return path_status(path, root_dir, roots, exclude, skip_dirs) != "checked"
 
 
 class Classifier:

@@ -4,6 +4,7 @@ adapters (CLI, language server) call it and then talk to the model."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from archrules.core.config import (
 )
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.model import ProjectModel
-from archrules.core.modules import discover
+from archrules.core.modules import Skipped, discover
 from archrules.core.types import Range
 
 
@@ -29,6 +30,8 @@ class Project:
     model: ProjectModel | None = None
     problems: list[ConfigProblem] = field(default_factory=list)  # config errors: exit 2
     notes: list[str] = field(default_factory=list)  # things skipped, worth a warning
+    warnings: list[ConfigProblem] = field(default_factory=list)  # a config that checks nothing
+    skipped: list[Skipped] = field(default_factory=list)  # files and directories not checked
     config_text: str = ""
 
 
@@ -54,8 +57,17 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     project.config_text = text
     result = load_config(config_path, text)
     project.problems.extend(result.problems)
+    project.warnings.extend(result.warnings)
     config = result.config
     if config is None or result.problems:
+        return project
+    missing = [root for root in config.roots if not _is_dir(root)]
+    if missing:
+        where = config.roots_range or Range(0, 0, 0, 0)
+        for root in missing:
+            what = "is not a directory" if os.path.exists(root) else "does not exist"
+            message = f"source root '{_shown(root, config.root_dir)}' {what}"
+            project.problems.append(ConfigProblem(config_path, where, message))
         return project
     project.config = config
     project.model = ProjectModel(config, load_project_adrs(config, project.problems, project.notes))
@@ -71,9 +83,28 @@ def discover_files(project: Project, configs_below: Iterable[Path] | None = None
     nested = {p.parent for p in below if p.parent != config.root_dir}
     discovery = discover(config.root_dir, config.roots, config.exclude, nested)
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
-    if project.model is not None:
-        project.model.know_modules(discovery.files)
+    project.skipped = list(discovery.skipped)
+    model = project.model
+    if model is not None:
+        model.know_modules(discovery.files)
+        model.know_modules(discovery.excluded)
+        for source in discovery.excluded:
+            model.set_excluded(source.path)
     return [source.path for source in discovery.files]
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a parent that cannot be searched
+        return False
+
+
+def _shown(path: Path, root_dir: Path) -> str:
+    try:
+        return path.relative_to(root_dir).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
 
 
 def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:

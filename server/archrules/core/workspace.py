@@ -23,7 +23,7 @@ from archrules.core.baseline import BASELINE_NAME, BaselineError, apply_baseline
 from archrules.core.cache import FactsCache
 from archrules.core.config import ConfigProblem, find_config, find_configs_below
 from archrules.core.facts import decode_source
-from archrules.core.modules import is_excluded
+from archrules.core.modules import PathStatus, path_status
 from archrules.core.project import (
     Project,
     discover_files,
@@ -52,8 +52,8 @@ class ProjectState:
     baseline: Counter[tuple[str, ...]] | None = None
     baseline_problem: str | None = None
     nested: frozenset[Path] = frozenset()  # directories governed by nested configs
-    # is_excluded per file, asked on every keystroke: it reads .gitignore files on the way
-    excluded: dict[Path, bool] = field(default_factory=dict)
+    # path_status per file, asked on every keystroke: it reads .gitignore files on the way
+    excluded: dict[Path, PathStatus] = field(default_factory=dict)
 
     @property
     def root_dir(self) -> Path:
@@ -158,10 +158,15 @@ class Workspace:
             else:
                 model.set_facts(path, FileFacts())  # its module exists; its facts come next
                 state.pending.append(path)
-        discovered = set(files)
+        discovered = set(files) | set(model.excluded_paths)
         for path, text in self.overlays.items():
-            if path not in discovered and self._accepts(state, path):
+            if path in discovered:
+                continue
+            status = self._status(state, path)
+            if status == "checked":
                 model.set_text(path, text)  # an open file not on disk (yet)
+            elif status == "excluded":
+                model.set_excluded(path)
         self._load_baseline(state)
         if state.indexed:
             self._finish(state)
@@ -199,16 +204,17 @@ class Workspace:
     def _governs(config_path: Path, path: Path) -> bool:
         return config_path.parent in path.parents or path == config_path
 
-    def _accepts(self, state: ProjectState, path: Path) -> bool:
-        """Whether a ``.py`` file belongs to the project's modules, as discovery would."""
+    def _status(self, state: ProjectState, path: Path) -> PathStatus:
+        """What discovery makes of a ``.py`` file: checked, excluded (a module that is not
+        read), or outside the project's modules."""
         config = state.project.config
         if config is None or self.project_for(path) is not state or path.suffix != ".py":
-            return False
+            return "outside"
         if path not in state.excluded:
-            state.excluded[path] = is_excluded(
+            state.excluded[path] = path_status(
                 path, config.root_dir, config.roots, config.exclude, state.nested
             )
-        return not state.excluded[path]
+        return state.excluded[path]
 
     def _adr_project(self, path: Path) -> ProjectState | None:
         for state in self.projects.values():
@@ -300,8 +306,12 @@ class Workspace:
         model = state.project.model
         if model is None:
             return state
-        if not self._accepts(state, path):
-            model.remove(path)
+        status = self._status(state, path)
+        if status != "checked":
+            if status == "excluded" and (path in self.overlays or os.path.exists(path)):
+                model.set_excluded(path)
+            else:
+                model.remove(path)
             return state
         if path in self.overlays:
             model.set_text(path, self.overlays[path])
