@@ -460,3 +460,24 @@ def test_b9_exit_statuses_are_documented(capsys: pytest.CaptureFixture[str]) -> 
     assert "2 usage or config error, or an internal error" in text
     readme = " ".join((REPO / "README.md").read_text().split())
     assert "an internal error (a bug in archrules" in readme
+
+
+def test_a3_the_editor_shows_a_config_that_checks_nothing_as_a_warning(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"archrules.toml": "", "src/app/__init__.py": ""})
+    workspace = Workspace()
+    workspace.add_folder(tmp_path)
+    config = tmp_path / "archrules.toml"
+    (warning,) = workspace.config_problems()[config]
+    assert (warning.severity, warning.message.split(":")[0]) == (
+        "warning",
+        "this file declares no rules",
+    )
+    # a config error wins over the warning; fixing it brings the warning back
+    workspace.set_text(config, "[[layers]]\nname = 'one'\nlayers = ['app']\nbad = 1\n")
+    assert [p.severity for p in workspace.config_problems()[config]] == ["error"]
+    workspace.set_text(config, "[[layers]]\nname = 'one'\nlayers = ['app']\n")
+    (warning,) = workspace.config_problems()[config]
+    assert (
+        warning.message
+        == "rule one has a single layer: it checks nothing (list two layers or more)"
+    )

@@ -99,7 +99,7 @@ def find_adr_directory(root_dir: Path, configured: Path | None) -> Path | None:
         return root / configured  # an absolute ``configured`` replaces ``root``
     for candidate in ADR_DIRECTORY_CANDIDATES:
         path = root / candidate
-        if path.is_dir():
+        if os.path.isdir(path):
             return path
     return None
 

@@ -35,6 +35,8 @@ class ConfigProblem:
     path: Path
     range: Range
     message: str
+    # "warning": the config works but checks nothing (``ConfigResult.warnings``)
+    severity: Literal["error", "warning"] = "error"
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ def _checks_nothing(
             positions.key_range(()) if config.path.name == "pyproject.toml" else _ORIGIN,
             f"{where} declares no rules: archrules checks nothing "
             f"(add rules such as [[layers]], [[forbidden]] or [[acyclic]])",
+            "warning",
         )
     for rule in config.rules:
         message: str | None = None
@@ -224,7 +227,7 @@ def _checks_nothing(
         elif isinstance(rule, ForbiddenRule) and not (rule.from_ and rule.to):
             message = f"has an empty '{'from' if not rule.from_ else 'to'}': it checks nothing"
         if message is not None:
-            yield ConfigProblem(config.path, rule.range, f"rule {rule.name} {message}")
+            yield ConfigProblem(config.path, rule.range, f"rule {rule.name} {message}", "warning")
 
 
 def _is_file(path: Path) -> bool:
@@ -524,7 +527,7 @@ class _Loader:
             type_checking = self._type_checking(project)
         if not roots:
             src = self.root_dir / "src"
-            roots = (src,) if src.is_dir() else (self.root_dir,)
+            roots = (src,) if os.path.isdir(src) else (self.root_dir,)
 
         adr_directory: Path | None = None
         adr_directory_range: Range | None = None

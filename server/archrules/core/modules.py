@@ -16,6 +16,12 @@ Discovery rules (``discover``):
   ``exclude`` (relative to ``root_dir``) and ``DEFAULT_EXCLUDES``; the config decides
   first (``"!build/"`` re-includes a default exclude), then the defaults, then the
   ``.gitignore`` files, the deepest first. A directory holding ``pyvenv.cfg`` is skipped;
+- the defaults do not apply to a directory that is part of a package (it holds
+  ``__init__.py``, or the directory holding it is part of a package): a subpackage named
+  ``build`` is code (ADR-0013);
+- files that ``exclude`` or a ``.gitignore`` leaves out are not checked, but they are
+  modules (``Discovery.excluded``): excluded directories are walked for module names;
+- every ``.py`` file or directory that is not checked is in ``Discovery.skipped`` with why;
 - a configured root is always walked, even when a pattern would match it; its
   ``pyvenv.cfg``, if any, is ignored (``python -m venv .`` projects);
 - roots nested in another root belong to themselves: the outer walk leaves them out, so a
@@ -274,6 +280,7 @@ class _Walk:
         self.root_dir = root_dir
         self.config_rules = config_rules
         self.roots = roots
+        self.root_paths = [Path(root) for root in roots]
         self.root_set = frozenset(roots)
         self.skip_paths = frozenset(skip_dirs)
         self.skip_keys: set[_Key] = set()
@@ -403,10 +410,9 @@ class _Walk:
         name = entry.name
         stem = name[:-3]
         importable = _importable(stem)
-        if mode is None:
-            decided = next(ignore.decisions(name, False), None)
-            if decided is not None and not decided[1].negated:
-                mode = _describe(decided[0], decided[1], self.config_rules, self.root_dir)
+        if mode is None and ignore.is_ignored_name(name, False):  # the common case is cheap
+            rules, pattern = next(ignore.decisions(name, False))
+            mode = _describe(rules, pattern, self.config_rules, self.root_dir)
         if mode is None and not importable:
             if self.is_file(entry, report_broken=False):
                 self.skip(entry.path, "name", "the name is not an importable module name")
@@ -426,7 +432,7 @@ class _Walk:
             directory_path / name,
             module_parts,
             stem == _INIT,
-            Path(self.roots[index]),
+            self.root_paths[index],
         )
 
     def visit_dir(
@@ -445,7 +451,8 @@ class _Walk:
             if mode is None and not name.startswith(".") and self.holds_python(entry, ignore):
                 self.skip(path, "name", "the directory name is not an importable name", True)
             return None
-        decided = _dir_decision(ignore, name, path, in_package)
+        matched = ignore.last_match(name, True) is not None  # the common case is cheap
+        decided = _dir_decision(ignore, name, path, in_package) if matched else None
         child_mode = mode
         if decided is not None and not decided[1].negated:
             kind, reason = _describe(decided[0], decided[1], self.config_rules, self.root_dir)

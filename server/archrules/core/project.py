@@ -61,7 +61,7 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     config = result.config
     if config is None or result.problems:
         return project
-    missing = [root for root in config.roots if not _is_dir(root)]
+    missing = [root for root in config.roots if not os.path.isdir(root)]  # never raises
     if missing:
         where = config.roots_range or Range(0, 0, 0, 0)
         for root in missing:
@@ -91,13 +91,6 @@ def discover_files(project: Project, configs_below: Iterable[Path] | None = None
         for source in discovery.excluded:
             model.set_excluded(source.path)
     return [source.path for source in discovery.files]
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:  # e.g. a parent that cannot be searched
-        return False
 
 
 def _shown(path: Path, root_dir: Path) -> str:
@@ -151,7 +144,7 @@ def open_project(config_path: Path, *, cache_dir: Path | None) -> Project:
 
 
 def load_project_adrs(config: Config, problems: list[ConfigProblem], notes: list[str]) -> AdrSet:
-    if config.adr_directory is not None and not config.adr_directory.is_dir():
+    if config.adr_directory is not None and not os.path.isdir(config.adr_directory):
         problems.append(
             ConfigProblem(
                 config.path,

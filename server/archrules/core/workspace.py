@@ -174,7 +174,7 @@ class Workspace:
     def _load_baseline(self, state: ProjectState) -> None:
         path = state.root_dir / BASELINE_NAME
         state.baseline, state.baseline_problem = None, None
-        if path.is_file():
+        if os.path.isfile(path):
             try:
                 state.baseline = load_baseline(path)
             except BaselineError as error:
@@ -315,7 +315,7 @@ class Workspace:
             return state
         if path in self.overlays:
             model.set_text(path, self.overlays[path])
-        elif path.exists():
+        elif os.path.exists(path):
             read_into(model, path, state.cache)
             if path in state.pending:
                 state.pending.remove(path)
@@ -329,7 +329,7 @@ class Workspace:
 
     def _config_changed(self, path: Path) -> ProjectState | None:
         state = self.projects.get(path)
-        exists = path in self.overlays or path.is_file()
+        exists = path in self.overlays or os.path.isfile(path)
         if state is None:
             # a new config file (or a pyproject.toml, which may or may not declare one)
             if not exists or find_config(path.parent) != path:
@@ -404,6 +404,8 @@ class Workspace:
         found: dict[Path, list[ConfigProblem]] = {}
         for state in self.projects.values():
             found.setdefault(state.config_path, [])
-            for problem in state.problems:
+            # a config that loads but checks nothing: warnings (severity "warning")
+            problems = state.problems or state.project.warnings
+            for problem in problems:
                 found.setdefault(problem.path, []).append(problem)
         return found

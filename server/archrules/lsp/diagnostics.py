@@ -80,7 +80,9 @@ def problem_diagnostic(
     return types.Diagnostic(
         range=to_client_range(texts(problem.path), problem.range, server.encoding),
         message=problem.message,
-        severity=types.DiagnosticSeverity.Error,
+        severity=types.DiagnosticSeverity.Error
+        if problem.severity == "error"
+        else types.DiagnosticSeverity.Warning,
         code="config",
         source=SOURCE,
     )
