@@ -293,6 +293,18 @@ def test_a3_a_missing_source_root_is_one_error_naming_it(
     code, out, err = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
     assert (code, out) == (2, "")
     assert err == "archrules.toml:3:9: config error: source root 'scr' does not exist\n"
+    # outside the project, and a file where a directory should be: each named
+    config = (tmp_path / "archrules.toml").read_text()
+    (tmp_path / "file.py").write_text("")
+    elsewhere = tmp_path.parent / "elsewhere-root"
+    config = config.replace('roots = ["scr"]', f'roots = ["src", "../{elsewhere.name}", "file.py"]')
+    (tmp_path / "archrules.toml").write_text(config)
+    code, out, err = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
+    assert code == 2
+    assert err.splitlines() == [
+        f"archrules.toml:3:9: config error: source root '{elsewhere.as_posix()}' does not exist",
+        "archrules.toml:3:9: config error: source root 'file.py' is not a directory",
+    ]
 
 
 # --- A5: exclude reaches nested configs ------------------------------------------------------

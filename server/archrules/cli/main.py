@@ -277,7 +277,7 @@ def _within(path: Path, roots: Sequence[Path]) -> bool:
 
 
 def _collect(
-    args: argparse.Namespace, skipped: list[Skipped] | None = None
+    args: argparse.Namespace, skipped: list[Skipped]
 ) -> tuple[list[tuple[Project, list[Violation]]], bool]:
     """Open the projects governing the PATHs; what was not checked goes to ``skipped``."""
     paths = [Path(p) for p in args.paths] or [Path(".")]
@@ -300,8 +300,7 @@ def _collect(
         ]
         not_checked.extend(s for s in project.skipped if _within(s.path, wanted))
         opened.append((project, found))
-    if skipped is not None:
-        skipped.extend(sorted(set(not_checked), key=lambda s: (str(s.path), s.kind)))
+    skipped.extend(sorted(set(not_checked), key=lambda s: (str(s.path), s.kind)))
     return opened, failed
 
 

@@ -95,7 +95,7 @@ def discover_files(project: Project, configs_below: Iterable[Path] | None = None
 
 def _shown(path: Path, root_dir: Path) -> str:
     try:
-        return path.relative_to(root_dir).as_posix() or "."
+        return path.relative_to(root_dir).as_posix()
     except ValueError:
         return path.as_posix()
 
