@@ -21,6 +21,8 @@ from archrules.core.facts import (
     facts_from_json,
     facts_to_json,
 )
+from archrules.core.reading import parsopath as parso_module
+from archrules.core.reading import text as text_module
 from archrules.core.types import ExceptionComment, FileFacts, ImportFact, Range
 
 # --- helpers ---------------------------------------------------------------------------
@@ -46,6 +48,7 @@ def text_at(text: str, r: Range) -> str:
 def imports(text: str) -> tuple[ImportFact, ...]:
     result = extract_facts(text)
     assert result.syntax_error is None, result.syntax_error
+    assert extract_facts(text, conventions=False).imports == result.imports  # the scanner
     return result.imports
 
 
@@ -63,6 +66,7 @@ def assert_paths_agree(text: str) -> tuple[ImportFact, ...]:
     by_ast = _extract_with_ast(text)
     assert by_ast is not None
     assert _extract_with_parso(text) == by_ast
+    assert extract_facts(text, conventions=False).imports == by_ast  # the scanner
     return by_ast
 
 
@@ -477,7 +481,7 @@ def test_dynamic_import_with_non_ascii_text_before() -> None:
 
 
 def test_string_content_scanner_gives_up_on_non_literals() -> None:
-    src = facts_module._Source("x = (1)\ny = 'abc\n")
+    src = text_module.Source("x = (1)\ny = 'abc\n")
     assert src.string_content((0, 4), (0, 7)) is None
     assert src.string_content((1, 4), (1, 8)) is None  # never closed
     assert src.string_content((0, 4), (0, 4)) is None  # nothing there
@@ -818,7 +822,7 @@ def test_parso_failure_gives_only_the_syntax_error(monkeypatch: pytest.MonkeyPat
         def parse(self, *args: object, **kwargs: object) -> object:
             raise RecursionError("too deep")
 
-    monkeypatch.setattr(facts_module, "_parso_grammar", Exploding)
+    monkeypatch.setattr(parso_module, "_parso_grammar", Exploding)
     result = extract_facts("import a\ndef f(:\n")
     assert result.syntax_error is not None
     assert result.imports == ()
@@ -1308,7 +1312,7 @@ def test_json_malformed_data_raises_value_error(data: object) -> None:
 
 
 def test_scanner_corner_cases() -> None:
-    src = facts_module._Source("a   \nb.(\nc \\")
+    src = text_module.Source("a   \nb.(\nc \\")
     assert src.skip_space(0, 1) == (0, 4)
     assert src.skip_space(0, 1, newlines=True) == (1, 0)
     assert src.skip_space(2, 1) == (2, 2)  # a backslash on the last line ends nothing
@@ -1327,10 +1331,10 @@ def test_parso_grammar_falls_back_to_an_older_version(monkeypatch: pytest.Monkey
             raise NotImplementedError(version)
         return f"grammar {version}"
 
-    facts_module._parso_grammar.cache_clear()
+    parso_module._parso_grammar.cache_clear()
     monkeypatch.setattr(parso.grammar, "load_grammar", fake_load_grammar)
     try:
-        assert facts_module._parso_grammar() == "grammar 3.13"
+        assert parso_module._parso_grammar() == "grammar 3.13"
         assert asked == ["3.14", "3.13"]
     finally:
-        facts_module._parso_grammar.cache_clear()
+        parso_module._parso_grammar.cache_clear()

@@ -1,0 +1,1 @@
+"""Reading one source file: the parts of :mod:`archrules.core.facts`."""
