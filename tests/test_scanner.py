@@ -130,6 +130,14 @@ def test_imports_in_nested_blocks_and_one_line_bodies() -> None:
     assert [m for m, *_ in summary(text)] == ["a", "b", "c", "d", "e", "f"]
 
 
+def test_f_strings_any_python_reads() -> None:
+    text = (
+        "a = f\"{d['import x'](y)}{{import z}} {b[1:2]!r:>{w}} { {1}.pop() }\\n\" ; import b\n"
+        "c = f'''{x}\nimport in_f_string''' + rf\"{x}\\{{\" + f'{x:%H:%M}'; import c\n"
+    )
+    assert [m for m, *_ in summary(text)] == ["b", "c"]
+
+
 def test_non_ascii_names_bom_crlf_and_tabs() -> None:
     text = "\ufeffimport é.ñ as ü\r\nif x:\r\n\tfrom ﬁ import ｂ\r\n"
     found = scanned(text)
@@ -174,9 +182,13 @@ def test_type_checking_after_continuation_and_in_brackets() -> None:
         "x = (1,\n 2); import b\n"
         "if TYPE_CHECKING:\n    y = {'k': (\n1)}; import c\n"
         "if TYPE_CHECKING:\n\n    # a comment at column 0 follows\n# here\n    import d\n"
+        "if not TYPE_CHECKING: import e\n"
+        "if TYPE_CHECKING or ':':\n    import f\n"
+        "if TYPE_CHECKING:\n\tif x:\n\t\timport g\n\x0c\timport h\n"
     )
     found = {m: tc for m, _n, _l, tc in summary(text)}
-    assert found == {"typing": False, "a": True, "b": False, "c": True, "d": True}
+    expected = {"a": True, "b": False, "c": True, "d": True, "e": False, "f": False}
+    assert found == {"typing": False, **expected, "g": True, "h": True}
 
 
 @pytest.mark.parametrize(
@@ -232,11 +244,20 @@ def test_the_scanner_steps_aside_and_ast_reads_the_file(text: str) -> None:
         "import\n",
         "from a import (\n",
         "import a as\n",
+        "from a import ;\n",
+        "x = f'{a}\n",
+        "if TYPE_CHECKING\n    import a\n",
+        "__import__('a')\n",
     ],
 )
 def test_what_the_scanner_cannot_read_raises_unsure(text: str) -> None:
     with pytest.raises(Unsure):
         scan_imports(Source("from typing import TYPE_CHECKING\n" + text))
+
+
+def test_a_dotted_name_stops_where_no_name_follows_a_dot() -> None:
+    (raw,) = scan_imports(Source("import a.;\n"))
+    assert (raw.module, raw.module_range) == ("a", Range(0, 7, 0, 8))
 
 
 def test_no_import_at_all_is_read_without_lexing(monkeypatch: pytest.MonkeyPatch) -> None:

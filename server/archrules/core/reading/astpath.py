@@ -9,14 +9,8 @@ import warnings
 from bisect import bisect_left
 
 from archrules.core.reading.raw import RawCall, RawImport, call_lines, is_module_name
-from archrules.core.reading.text import (
-    Source,
-    to_range,
-)
-from archrules.core.types import (
-    Range,
-    SourceProblem,
-)
+from archrules.core.reading.text import Source, to_range
+from archrules.core.types import Range, SourceProblem
 
 
 def _block_fields() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -6,15 +6,8 @@ import re
 import tokenize
 from collections.abc import Callable
 
-from archrules.core.reading.text import (
-    SPACE,
-    Source,
-)
-from archrules.core.types import (
-    ExceptionComment,
-    Range,
-    parse_adr_id,
-)
+from archrules.core.reading.text import SPACE, Source
+from archrules.core.types import ExceptionComment, Range, parse_adr_id
 
 _ALLOW = re.compile(r"#\s*archrules:\s*allow\s*\[([^\]]*)\]")
 _RULE = re.compile(r"[^\s,]+")

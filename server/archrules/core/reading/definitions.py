@@ -10,17 +10,8 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from archrules.core.reading.astpath import BLOCKS
-from archrules.core.reading.text import (
-    SPACE,
-    Source,
-    to_range,
-)
-from archrules.core.types import (
-    Definition,
-    Range,
-    Reference,
-    Scope,
-)
+from archrules.core.reading.text import SPACE, Source, to_range
+from archrules.core.types import Definition, Range, Reference, Scope
 
 _BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {"__import__"}
 _SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "kind"})

@@ -9,15 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from archrules.core.reading.raw import RawCall, RawImport, call_lines, finish, is_module_name
-from archrules.core.reading.text import (
-    Source,
-    norm,
-    to_range,
-)
-from archrules.core.types import (
-    ImportFact,
-    Range,
-)
+from archrules.core.reading.text import Source, norm, to_range
+from archrules.core.types import ImportFact, Range
 
 # parso's trees are typed loosely; nodes and leaves are handled as Any here.
 _PNode = Any

@@ -12,16 +12,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from archrules.core.reading.text import (
-    Pos,
-    Source,
-    find_words,
-    to_range,
-)
-from archrules.core.types import (
-    ImportFact,
-    Range,
-)
+from archrules.core.reading.text import Pos, Source, find_words, to_range
+from archrules.core.types import ImportFact, Range
 
 _ALIAS = re.compile(r"[\s\\]+as[\s\\]+([^\W\d]\w*)")
 _TYPING_MODULES = ("typing", "typing_extensions")

@@ -16,9 +16,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
 
-from archrules.core.types import (
-    Range,
-)
+from archrules.core.types import Range
 
 Pos = tuple[int, int]  # (0-based line, code point column)
 
