@@ -59,6 +59,15 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class ErrorInfo:
+    """A config or usage error: the run could not check (exit status 2)."""
+
+    message: str
+    path: Path | None = None  # absolute; None for an error of the command line
+    range: Range | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     cwd: Path  # paths are printed relative to it, '/'-separated (absolute if outside it)
     violations: Sequence[Violation]  # what to report (already filtered; above the baseline)
@@ -67,6 +76,7 @@ class Report:
     stale_baseline: Sequence[str]  # baseline entries that match nothing any more
     rules: Mapping[str, RuleInfo]  # by rule name (includes built-in rules)
     adr_titles: Mapping[int, str] = field(default_factory=dict)  # every known ADR, by number
+    errors: Sequence[ErrorInfo] = ()  # config or usage errors: nothing was checked
 
 
 def render(fmt: str, report: Report) -> str:
@@ -193,8 +203,23 @@ def _render_json(report: Report) -> str:
             "baselined": report.baselined,
         },
         "stale_baseline": list(report.stale_baseline),
+        "errors": [_json_error(report, error) for error in report.errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_error(report: Report, error: ErrorInfo) -> dict[str, Any]:
+    found: dict[str, Any] = {"message": error.message, "path": None}
+    if error.path is not None:
+        where = error.range or Range(0, 0, 0, 0)
+        found.update(
+            path=display_path(error.path, report.cwd),
+            line=where.line + 1,
+            column=where.col + 1,
+            end_line=where.end_line + 1,
+            end_column=where.end_col + 1,
+        )
+    return found
 
 
 def _json_violation(report: Report, violation: Violation) -> dict[str, Any]:
@@ -240,18 +265,30 @@ def _render_sarif(report: Report) -> str:
         ],
         "properties": {"files": report.files, "baselined": report.baselined},
     }
-    if report.stale_baseline:
-        run["invocations"] = [
-            {
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {"level": "warning", "message": {"text": f"Stale baseline entry: {entry}"}}
-                    for entry in report.stale_baseline
-                ],
-            }
-        ]
+    if report.stale_baseline or report.errors:
+        invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+        if report.stale_baseline:
+            invocation["toolExecutionNotifications"] = [
+                {"level": "warning", "message": {"text": f"Stale baseline entry: {entry}"}}
+                for entry in report.stale_baseline
+            ]
+        if report.errors:
+            invocation["toolConfigurationNotifications"] = [
+                _sarif_error(error, cwd) for error in report.errors
+            ]
+        run["invocations"] = [invocation]
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_error(error: ErrorInfo, cwd: Path) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": "error", "message": {"text": error.message}}
+    if error.path is not None:
+        where = error.range or Range(0, 0, 0, 0)
+        notification["locations"] = [
+            {"physicalLocation": _physical_location(error.path, where, cwd)}
+        ]
+    return notification
 
 
 def _sarif_rules(report: Report, violations: Sequence[Violation]) -> list[RuleInfo]:
@@ -402,7 +439,24 @@ def _render_github(report: Report) -> str:
     lines.extend(
         f"::warning::{_escape_data(STALE_GITHUB + entry)}" for entry in report.stale_baseline
     )
+    lines.extend(_github_error(report, error) for error in report.errors)
     return "".join(f"{line}\n" for line in lines)
+
+
+def _github_error(report: Report, error: ErrorInfo) -> str:
+    if error.path is None:
+        return f"::error title=archrules::{_escape_data(error.message)}"
+    where = error.range or Range(0, 0, 0, 0)
+    properties = ",".join(
+        f"{name}={_escape_property(str(value))}"
+        for name, value in (
+            ("file", display_path(error.path, report.cwd)),
+            ("line", where.line + 1),
+            ("col", where.col + 1),
+            ("title", "archrules config error"),
+        )
+    )
+    return f"::error {properties}::{_escape_data(error.message)}"
 
 
 def _escape_data(text: str) -> str:
