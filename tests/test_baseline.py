@@ -78,7 +78,7 @@ def test_missing_baseline_file(tmp_path: Path) -> None:
 
 
 def test_entries_record_their_file_and_a_scope_keeps_the_rest(tmp_path: Path) -> None:
-    from archrules.core.baseline import Scope, merge_baseline, write_entries
+    from archrules.core.baseline import Scope, merge_baseline
 
     root = Path("/p")
     target = tmp_path / "b.json"
