@@ -9,9 +9,17 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from archrules import __version__
-from archrules.cli.formats import FORMATS, ErrorInfo, Report, RuleInfo, render
+from archrules.cli.formats import (
+    FORMATS,
+    STATISTICS_FORMATS,
+    ErrorInfo,
+    Report,
+    RuleInfo,
+    render,
+)
 from archrules.core.adr import AdrSet, create_adr, describe_status, find_adr_directory, load_adrs
 from archrules.core.baseline import (
     BASELINE_NAME,
@@ -25,6 +33,7 @@ from archrules.core.baseline import (
 )
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
+from archrules.core.conventions import KIND_NOTES
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.project import Project, open_project
@@ -65,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="RULE[,RULE...]",
         help="report only these rules (comma-separated; may be repeated)",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of violations per rule, the most frequent first, instead of "
+        "the violations (text and json)",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (default: auto: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it)",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are violations"
@@ -293,6 +315,8 @@ def _check(args: argparse.Namespace) -> int:
     select = {
         name.strip() for item in args.select or () for name in item.split(",") if name.strip()
     }
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics works with --format {' or '.join(STATISTICS_FORMATS)}")
     opened, problems = _collect(args)
     if problems:
         return _report_errors(args.format, [_problem_error(p) for p in problems])
@@ -339,11 +363,24 @@ def _check(args: argparse.Namespace) -> int:
         rules=rules,
         adr_titles=adr_titles,
     )
-    sys.stdout.write(render(args.format, report))
+    color = _use_color(args.color, sys.stdout)
+    sys.stdout.write(render(args.format, report, color=color, statistics=args.statistics))
     if args.exit_zero:
         return EXIT_OK
     failing = any(v.severity in ("error", "warning") for v in reported)
     return EXIT_VIOLATIONS if failing else EXIT_OK
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    """--color always/never win; else NO_COLOR (set and not empty) turns colour off,
+    FORCE_COLOR turns it on, and a terminal gets it (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _problem_error(problem: ConfigProblem) -> ErrorInfo:
@@ -399,6 +436,7 @@ def _rule_infos(project: Project) -> dict[str, RuleInfo]:
             adr_status=describe_status(adr) if adr else None,
             adr_decision=adr.decision if adr else "",
             adr_path=adr.path if adr else None,
+            note=KIND_NOTES.get(rule.kind, ""),
         )
     return infos
 
