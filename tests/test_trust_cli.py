@@ -268,3 +268,66 @@ def test_a_misspelt_naming_style_is_a_config_error(tmp_path: Path, capsys, monke
     assert code == 2
     assert "archrules.toml:4:11: config error: 'pascalcase' is not a name style" in err
     assert "did you mean PascalCase?" in err
+
+
+# --- B12: output a person can scan ------------------------------------------------------
+
+
+def test_colour_follows_the_option_and_the_environment(shop: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    _, out, _ = run(["check"], shop, capsys, monkeypatch)
+    assert "\x1b[" not in out  # not a terminal
+    _, out, _ = run(["check", "--color", "always"], shop, capsys, monkeypatch)
+    assert "\x1b[1;31mclean-architecture\x1b[0m" in out
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, out, _ = run(["check"], shop, capsys, monkeypatch)
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(["check"], shop, capsys, monkeypatch)
+    assert "\x1b[" not in out
+    _, out, _ = run(["check", "--color", "always"], shop, capsys, monkeypatch)
+    assert "\x1b[" in out
+    monkeypatch.delenv("NO_COLOR")
+    _, out, _ = run(["check", "--color", "never"], shop, capsys, monkeypatch)
+    assert "\x1b[" not in out
+    # machine formats never get colour
+    _, out, _ = run(["check", "--format", "json", "--color", "always"], shop, capsys, monkeypatch)
+    assert "\x1b[" not in out
+
+
+def test_statistics_like_ruff(shop: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(["check", "--statistics"], shop, capsys, monkeypatch)
+    assert code == 1
+    lines = out.splitlines()
+    assert re.match(r"^3  clean-architecture +error +layers +ADR-0002$", lines[0])
+    counts = [int(line.split()[0]) for line in lines if line[:1].isdigit()]
+    assert counts == sorted(counts, reverse=True) and sum(counts) == 24
+    assert not FINDING.search(out)  # counts, not findings
+    assert lines[-1].startswith("Found 24 violations")
+    code, out, _ = run(["check", "--statistics", "--format", "json"], shop, capsys, monkeypatch)
+    stats = json.loads(out)["statistics"]
+    assert stats[0] == {
+        "rule": "clean-architecture",
+        "count": 3,
+        "severity": "error",
+        "kind": "layers",
+    }
+    code, _, err = run(["check", "--statistics", "--format", "sarif"], shop, capsys, monkeypatch)
+    assert code == 2 and "--statistics works with --format text or json" in err
+
+
+def test_a_subset_of_rules_keeps_its_note_once(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    body = "".join(f"    x{i} = {i}\n" for i in range(6))
+    write_tree(
+        tmp_path,
+        {
+            "archrules.toml": '[[size]]\nname = "small"\nin = ["app"]\nmax-function-lines = 3\n',
+            "app/__init__.py": "".join(f"def f{n}():\n{body}" for n in range(5)),
+        },
+    )
+    code, out, _ = run(["check"], tmp_path, capsys, monkeypatch)
+    assert code == 1
+    assert len(FINDING.findall(out)) == 5
+    assert out.count("comment-only lines") == 1
+    assert "note: small: a function's lines run from its def line" in out
