@@ -485,6 +485,8 @@ def test_help_is_true_to_the_commands(capsys) -> None:  # type: ignore[no-untype
         "--no-baseline",
         "--no-cache",
         "--select",
+        "--statistics",
+        "--color",
         "--exit-zero",
     ):
         assert option in out

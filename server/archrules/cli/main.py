@@ -96,7 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         "baseline",
         help="record the current violations in the baseline file",
         description=f"Write the violations that exist now to {BASELINE_NAME} (next to the "
-        "config, or --baseline FILE) so that check fails only on new ones.",
+        "config, or --baseline FILE) so that check fails only on new ones. Only the entries "
+        "of the given PATHs change; the others are kept. Writes only the baseline of the "
+        "project governing each PATH (the nearest config at or above it), never that of a "
+        "project below or beside it.",
     )
     baseline.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"

@@ -464,7 +464,7 @@ def exception_slug(importer: str, imported: str) -> str:
     named, in at most 80 characters. When the whole does not fit, the imported module
     first loses the leading packages it shares with the importer, then each side loses
     its leading packages, never its last name:
-    ``allow-helpers-collection-to-import-entity-component`` for
+    ``allow-homeassistant-helpers-collection-to-import-entity-component`` for
     ``homeassistant.helpers.collection`` importing ``homeassistant.helpers.entity_component``.
     """
     ours, theirs = importer.split("."), imported.split(".")
