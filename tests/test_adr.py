@@ -17,6 +17,7 @@ from archrules.core.adr import (
     AdrSet,
     create_adr,
     describe_status,
+    exception_slug,
     find_adr_directory,
     load_adrs,
     next_number,
@@ -851,6 +852,36 @@ def test_slugify_long_titles_are_cut_at_a_hyphen() -> None:
     assert len(slug) <= 60
     assert slug.endswith("word")
     assert slugify("x" * 100) == "x" * 60
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "slug"),
+    [
+        ("shop.domain.cart", "shop.web.forms", "allow-shop-domain-cart-to-import-shop-web-forms"),
+        (
+            "homeassistant.helpers.collection",
+            "homeassistant.helpers.entity_component",
+            "allow-homeassistant-helpers-collection-to-import-entity-component",
+        ),
+        (
+            "verylongpackagename.subpackage.deeper.module_with_a_long_name",
+            "otherpackage.somewhere.else_entirely.target_module",
+            "allow-deeper-module-with-a-long-name-to-import-else-entirely-target-module",
+        ),
+        ("a", "b", "allow-a-to-import-b"),
+        ("p." + "a" * 90, "q.b", "allow-" + "a" * 62 + "-to-import-b"),
+    ],
+)
+def test_exception_slug_keeps_both_module_names(importer: str, imported: str, slug: str) -> None:
+    assert exception_slug(importer, imported) == slug
+    assert len(slug) <= 80
+
+
+def test_the_title_slug_alone_loses_the_imported_module() -> None:
+    title = (
+        "Allow homeassistant.helpers.collection to import homeassistant.helpers.entity_component"
+    )
+    assert slugify(title) == "allow-homeassistant-helpers-collection-to-import"
 
 
 def test_render_new_adr_reads_back() -> None:

@@ -75,3 +75,45 @@ def test_bad_baseline_files(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_baseline_file(tmp_path: Path) -> None:
     with pytest.raises(BaselineError, match="cannot read"):
         load_baseline(tmp_path / "missing.json")
+
+
+def test_entries_record_their_file_and_a_scope_keeps_the_rest(tmp_path: Path) -> None:
+    from archrules.core.baseline import Scope, merge_baseline
+
+    root = Path("/p")
+    target = tmp_path / "b.json"
+    assert write_baseline(target, [violation("a", "b"), violation("c", "d")], root) == 2
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["entries"][0] == {"key": ["layers", "a", "b"], "path": "x.py"}
+    old = load_baseline(target)
+    # a run over another file neither sees these entries as stale nor drops them
+    elsewhere = Scope(root, None, (Path("/p/other.py"),))
+    assert apply_baseline([], old, elsewhere).stale == []
+    entries, kept = merge_baseline(old, [], elsewhere)
+    assert kept == 2 and sum(entries.values()) == 2
+    # a run over the file does; so does one that selects the rule, not another rule
+    assert len(apply_baseline([], old, Scope(root, None, (Path("/p/x.py"),))).stale) == 2
+    assert apply_baseline([], old, Scope(root, frozenset({"other"}))).stale == []
+    assert len(apply_baseline([], old, Scope(root, frozenset({"layers"}))).stale) == 2
+
+
+def test_old_entries_without_a_file(tmp_path: Path) -> None:
+    from archrules.core.baseline import Scope, merge_baseline
+
+    target = tmp_path / "b.json"
+    target.write_text(
+        '{"version": 1, "entries": [{"key": ["layers", "a", "b"]}, {"key": ["layers", "c", "d"]}]}',
+        encoding="utf-8",
+    )
+    old = load_baseline(target)
+    part = Scope(Path("/p"), None, (Path("/p/x.py"),))
+    # a partial run cannot tell where they were: never stale, kept unless found again
+    assert apply_baseline([], old, part).stale == []
+    entries, kept = merge_baseline(old, [violation("a", "b")], part)
+    assert kept == 1
+    assert sorted(entries) == [
+        (("layers", "a", "b"), "x.py"),
+        (("layers", "c", "d"), None),
+    ]
+    # a run over the whole project sees them
+    assert len(apply_baseline([], old, Scope(Path("/p"))).stale) == 2

@@ -811,11 +811,28 @@ def test_bad_name_styles() -> None:
     assert problems(text) == [
         (
             Range(3, 10, 3, 22),
-            "'snake-case' is neither a name style nor a name glob (did you mean 'snake_case'?)"
-            + tail,
+            "'snake-case' is not a name style (did you mean snake_case?); styles: snake_case, "
+            "PascalCase, UPPER_CASE (spelled exactly so); a name glob needs '*' or '?' to match "
+            "more than one name",
         ),
         (Range(4, 12, 4, 24), "'get_[a-z]+' is neither a name style nor a name glob" + tail),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("pascalcase", "PascalCase"), ("Snake_Case", "snake_case"), ("upper-case", "UPPER_CASE")],
+)
+def test_a_misspelt_style_is_an_error_not_a_glob(written: str, meant: str) -> None:
+    text = f'[[naming]]\nname = "n"\nin = ["a"]\nclasses = "{written}"\n'
+    range_, message = one_problem(text)
+    assert range_.line == 3
+    assert message.startswith(f"'{written}' is not a name style (did you mean {meant}?)")
+
+
+def test_a_style_word_with_no_close_style_is_still_an_error() -> None:
+    _, message = one_problem('[[naming]]\nname = "n"\nin = ["a"]\nclasses = "camelcase"\n')
+    assert message.startswith("'camelcase' is not a name style; styles: snake_case")
 
 
 def test_empty_name_glob() -> None:

@@ -169,7 +169,8 @@ def test_text() -> None:
         "    chain: shop.domain.service -> shop.app.helpers -> shop.web.views\n"
         "src/shop/web/views.py:1:1: max-module-size módulo shop.web.views — 812 lines > 500 ✗\n"
         "\n"
-        "Found 4 violations (2 errors, 1 warning, 1 info) in 120 files, 4 baselined.\n"
+        "Found 4 violations (2 errors, 1 warning, 1 info) in 120 files checked, 4 baselined.\n"
+        "By rule: clean-architecture 2, max-module-size 1, stale-adr 1.\n"
         "\n"
         "Stale baseline entries (no longer match, run `archrules baseline` to drop them):\n"
         "    clean-architecture: shop.domain.cart -> shop.web.session\n"
@@ -177,7 +178,7 @@ def test_text() -> None:
 
 
 def test_text_empty() -> None:
-    assert render("text", EMPTY) == "No violations in 1 file.\n"
+    assert render("text", EMPTY) == "No violations in 1 file checked.\n"
 
 
 def test_text_summary_singular_and_plural() -> None:
@@ -190,14 +191,17 @@ def test_text_summary_singular_and_plural() -> None:
         message="unused exception",
     )
     one = Report(CWD, (hint,), files=2, baselined=0, stale_baseline=(), rules=RULES)
-    assert render("text", one).endswith("\n\nFound 1 violation (1 hint) in 2 files.\n")
+    assert render("text", one).endswith(
+        "\n\nFound 1 violation (1 hint) in 2 files checked.\nBy rule: unused-exception 1.\n"
+    )
     warnings = (NO_ADR, NO_ADR)
     two = Report(CWD, warnings, files=1, baselined=1, stale_baseline=(), rules=RULES)
     assert render("text", two).endswith(
-        "\n\nFound 2 violations (2 warnings) in 1 file, 1 baselined.\n"
+        "\n\nFound 2 violations (2 warnings) in 1 file checked, 1 baselined.\n"
+        "By rule: max-module-size 2.\n"
     )
     none = Report(CWD, (), files=3, baselined=2, stale_baseline=(), rules=RULES)
-    assert render("text", none) == "No violations in 3 files, 2 baselined.\n"
+    assert render("text", none) == "No violations in 3 files checked, 2 baselined.\n"
 
 
 def test_text_prefers_the_title_of_the_violations_own_rule() -> None:
@@ -233,7 +237,9 @@ def test_json() -> None:
     output = render("json", REPORT)
     document = json.loads(output)
     assert output == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    assert list(document) == ["version", "violations", "summary", "stale_baseline"]
+    assert list(document) == [
+        "version", "violations", "summary", "stale_baseline", "groups", "errors"
+    ]  # fmt: skip
     assert document == {
         "version": 1,
         "violations": [
@@ -252,6 +258,7 @@ def test_json() -> None:
                 "chain": [],
                 "adr": "ADR-0012",
                 "adr_title": None,
+                "group": None,
             },
             {
                 "rule": "clean-architecture",
@@ -269,6 +276,7 @@ def test_json() -> None:
                 "chain": ["shop.domain.order", "shop.web.forms"],
                 "adr": "ADR-0002",
                 "adr_title": "Clean architecture",
+                "group": None,
             },
             {
                 "rule": "clean-architecture",
@@ -285,6 +293,7 @@ def test_json() -> None:
                 "chain": ["shop.domain.service", "shop.app.helpers", "shop.web.views"],
                 "adr": "ADR-0002",
                 "adr_title": "Clean architecture",
+                "group": "clean-architecture:shop.app.helpers->shop.web.views",
             },
             {
                 "rule": "max-module-size",
@@ -301,17 +310,39 @@ def test_json() -> None:
                 "chain": [],
                 "adr": None,
                 "adr_title": None,
+                "group": None,
             },
         ],
-        "summary": {"files": 120, "violations": 4, "baselined": 4, "skipped": []},
+        "summary": {
+            "files": 120,
+            "violations": 4,
+            "baselined": 4,
+            "rules": {"clean-architecture": 2, "max-module-size": 1, "stale-adr": 1},
+            "skipped": [],
+        },
         "stale_baseline": list(STALE),
+        "groups": [
+            {
+                "id": "clean-architecture:shop.app.helpers->shop.web.views",
+                "rule": "clean-architecture",
+                "importer": "shop.app.helpers",
+                "imported": "shop.web.views",
+                "path": "src/shop/app/helpers.py",
+                "line": 1,
+                "column": 8,
+                "modules": ["shop.domain.service"],
+                "findings": 1,
+                "shortest_chain": ["shop.domain.service", "shop.app.helpers", "shop.web.views"],
+            }
+        ],
+        "errors": [],
     }
     # The spec's keys come first, in the spec's order.
     assert list(document["violations"][1]) == [
         "rule", "kind", "severity", "path", "line", "column", "end_line", "end_column",
-        "message", "importer", "imported", "chain", "adr", "adr_title",
+        "message", "importer", "imported", "chain", "adr", "adr_title", "group",
     ]  # fmt: skip
-    assert list(document["summary"]) == ["files", "violations", "baselined", "skipped"]
+    assert list(document["summary"]) == ["files", "violations", "baselined", "rules", "skipped"]
     # Unicode is written as is, not escaped.
     assert "módulo shop.web.views — 812 lines > 500 ✗" in output
 
@@ -325,9 +356,12 @@ def test_json_empty() -> None:
         '    "files": 1,\n'
         '    "violations": 0,\n'
         '    "baselined": 0,\n'
+        '    "rules": {},\n'
         '    "skipped": []\n'
         "  },\n"
-        '  "stale_baseline": []\n'
+        '  "stale_baseline": [],\n'
+        '  "groups": [],\n'
+        '  "errors": []\n'
         "}\n"
     )
 
@@ -485,6 +519,7 @@ EXPECTED_RESULTS: list[dict[str, Any]] = [
             "importer": "shop.domain.service",
             "imported": "shop.app.helpers",
             "adr": "ADR-0002",
+            "group": "clean-architecture:shop.app.helpers->shop.web.views",
         },
     },
     {

@@ -208,12 +208,11 @@ def test_a3_skipped_files_are_counted_listed_and_named(
     code, out, _ = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
     assert code == 0
     assert out.splitlines()[-1] == (
-        "checked 3 files; skipped 2: 1 excluded by the config, 1 not an importable name"
-        " (--verbose names them)"
+        "skipped 2: 1 excluded by the config, 1 not an importable name (--verbose names them)"
     )
     code, out, _ = run(["check", "--no-cache", "--verbose"], tmp_path, capsys, monkeypatch)
     assert out.splitlines()[-3:] == [
-        "checked 3 files; skipped 2: 1 excluded by the config, 1 not an importable name",
+        "skipped 2: 1 excluded by the config, 1 not an importable name",
         "    src/app/legacy/old.py: 'exclude' pattern 'legacy/' of the config",
         "    src/app/migrations/0001_initial.py: the name is not an importable module name",
     ]
@@ -261,7 +260,7 @@ def test_a3_a_config_that_checks_nothing_is_a_warning(
     code, out, err = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
     assert code == 0
     assert warning in err
-    assert out == "No violations in 1 file.\n"
+    assert out == "No violations in 1 file checked.\n"
 
 
 def test_a3_an_empty_tool_archrules_table_is_a_warning(
@@ -404,7 +403,7 @@ def test_b9_an_unreadable_folder_is_skipped_and_reported(
     code, out, err = run(["check", "--no-cache", "--verbose"], tmp_path, capsys, monkeypatch)
     assert code == 0, err
     assert "Traceback" not in err
-    assert "checked 1 file; skipped 2: 2 unreadable" in out
+    assert "skipped 2: 2 unreadable" in out
     assert "    private/: cannot read directory: Permission denied" in out
     assert "    src/app/secret/: cannot read directory: Permission denied" in out
 

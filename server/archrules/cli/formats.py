@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,10 +23,12 @@ from typing import Any
 from urllib.parse import quote
 
 from archrules import __version__
+from archrules.core.groups import FindingGroup, group_findings, group_index
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.types import SEVERITIES, Range, Violation, adr_label, format_adr_id
 
 FORMATS = ("text", "json", "sarif", "github")
+STATISTICS_FORMATS = ("text", "json")
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -57,6 +60,16 @@ class RuleInfo:
     adr_status: str | None  # e.g. "accepted", "superseded by ADR-0007"
     adr_decision: str  # first paragraph of the ADR's decision ("" if none)
     adr_path: Path | None  # absolute
+    note: str = ""  # how the rule counts or judges, said once per report (e.g. size rules)
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """A config or usage error: the run could not check (exit status 2)."""
+
+    message: str
+    path: Path | None = None  # absolute; None for an error of the command line
+    range: Range | None = None
 
 
 @dataclass(frozen=True)
@@ -70,17 +83,29 @@ class Report:
     adr_titles: Mapping[int, str] = field(default_factory=dict)  # every known ADR, by number
     skipped: Sequence[Skipped] = ()  # files and directories not checked, and why
     verbose: bool = False  # text: name each skipped path
+    errors: Sequence[ErrorInfo] = ()  # config or usage errors: nothing was checked
 
 
-def render(fmt: str, report: Report) -> str:
+def render(fmt: str, report: Report, *, color: bool = False, statistics: bool = False) -> str:
     """The whole output of ``archrules check --format FMT``; ``ValueError`` if unknown.
 
     A relative ``report.cwd`` is taken relative to the process's working directory.
+    ``color``: ANSI colours in text output. ``statistics``: counts per rule instead of the
+    findings (text and json only).
     """
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown output format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    return renderer(replace(report, cwd=Path(os.path.abspath(report.cwd))))
+    report = replace(report, cwd=Path(os.path.abspath(report.cwd)))
+    if statistics:
+        if fmt not in STATISTICS_FORMATS:
+            raise ValueError(f"--statistics works with: {', '.join(STATISTICS_FORMATS)}")
+        return (
+            _render_statistics_json(report) if fmt == "json" else _render_statistics(report, color)
+        )
+    if fmt == "text":
+        return _render_text(report, color)
+    return renderer(report)
 
 
 # --- Shared helpers ----------------------------------------------------------------------
@@ -141,37 +166,139 @@ def _plural(count: int, singular: str, plural: str) -> str:
 
 # --- text ---------------------------------------------------------------------------------
 
+_ANSI = {
+    "bold": "1",
+    "dim": "2",
+    "error": "1;31",
+    "warning": "1;33",
+    "info": "1;34",
+    "hint": "2",
+    "path": "1",
+    "chain": "36",
+}
+# how many modules of a group text output names before "and N more"
+GROUP_NAMES_SHOWN = 3
 
-def _render_text(report: Report) -> str:
-    lines: list[str] = []
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, style: str, text: str) -> str:
+        return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if self.enabled and text else text
+
+
+def _shown(report: Report) -> list[Violation | FindingGroup]:
+    """What text-like output lists: each finding, except that indirect findings sharing
+    their boundary-crossing import are one entry, the group; sorted by place."""
     violations = _sorted(report)
-    for violation in violations:
-        where = display_path(violation.path, report.cwd)
-        start = violation.range
+    groups = [g for g in group_findings(violations) if len(g.findings) > 1]
+    grouped = group_index(groups)
+    items: list[Violation | FindingGroup] = [v for v in violations if v not in grouped]
+    items.extend(groups)
+
+    def place(item: Violation | FindingGroup) -> tuple[str, int, int, str]:
+        if isinstance(item, FindingGroup):
+            where = item.crossing
+            return (str(where.path), where.range.line, where.range.col, where.rule)
+        return item.sort_key()[:4]
+
+    return sorted(items, key=place)
+
+
+def _group_severity(group: FindingGroup) -> str:
+    return min((v.severity for v in group.findings), key=SEVERITIES.index)
+
+
+def _group_message(group: FindingGroup) -> str:
+    crossing = group.crossing
+    count = _plural(len(group.modules), "module", "modules")
+    return f"{count} reach {crossing.imported} through this import in {crossing.importer}"
+
+
+def _some(names: Sequence[str], shown: int = GROUP_NAMES_SHOWN) -> str:
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
+def _render_text(report: Report, color: bool = False) -> str:
+    paint = _Paint(color)
+    lines: list[str] = []
+    for item in _shown(report):
+        if isinstance(item, FindingGroup):
+            first = item.shortest
+            where, severity = item.crossing, _group_severity(item)
+            message = _with_adr(report, first, _group_message(item))
+            lines.append(
+                _finding_line(paint, report, where.path, where.range, first.rule, severity, message)
+            )
+            lines.append(paint("dim", f"    e.g. {first.message}"))
+            lines.append(paint("chain", f"    shortest chain: {_chain_text(first)}"))
+            lines.append(paint("dim", f"    reached from: {_some(item.modules)}"))
+            continue
+        message = _message_with_adr(report, item)
         lines.append(
-            f"{where}:{start.line + 1}:{start.col + 1}: {violation.rule} "
-            f"{_message_with_adr(report, violation)}"
+            _finding_line(paint, report, item.path, item.range, item.rule, item.severity, message)
         )
-        if _shows_chain(violation):
-            lines.append(f"    chain: {_chain_text(violation)}")
+        if _shows_chain(item):
+            lines.append(paint("chain", f"    chain: {_chain_text(item)}"))
     if lines:
         lines.append("")
-    lines.append(_summary(report, violations))
+    violations = _sorted(report)
+    notes = _notes(report, violations)
+    if notes:
+        lines.extend(paint("dim", note) for note in notes)
+        lines.append("")
+    lines.extend(_summary(report, violations, paint))
     if report.skipped:
-        lines.append(skipped_summary(report.skipped, report.cwd, report.verbose, report.files))
+        lines.append(skipped_summary(report.skipped, report.cwd, report.verbose))
     if report.stale_baseline:
         lines.append("")
-        lines.append(STALE_HEADER)
+        lines.append(paint("warning", STALE_HEADER))
         lines.extend(f"    {entry}" for entry in report.stale_baseline)
     return "\n".join(lines) + "\n"
 
 
-def _summary(report: Report, violations: Sequence[Violation]) -> str:
-    files = _plural(report.files, "file", "files")
+def _finding_line(
+    paint: _Paint, report: Report, path: Path, where: Range, rule: str, severity: str, message: str
+) -> str:
+    place = paint("path", display_path(path, report.cwd))
+    position = paint("dim", f":{where.line + 1}:{where.col + 1}:")
+    return f"{place}{position} {paint(severity, rule)} {message}"
+
+
+def _with_adr(report: Report, violation: Violation, message: str) -> str:
+    if violation.adr is None:
+        return message
+    return f"{message} ({adr_label(violation.adr, _adr_title(report, violation))})"
+
+
+def _notes(report: Report, violations: Sequence[Violation]) -> list[str]:
+    """Each reported rule's note, once (not on every finding)."""
+    notes: list[str] = []
+    for name in sorted({v.rule for v in violations}):
+        info = report.rules.get(name)
+        if info is not None and info.note:
+            notes.append(f"note: {name}: {info.note}")
+    return notes
+
+
+def _rule_counts(violations: Sequence[Violation]) -> list[tuple[str, int]]:
+    """(rule, count), the most frequent first, then by name."""
+    counts = Counter(v.rule for v in violations)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _summary(
+    report: Report, violations: Sequence[Violation], paint: _Paint | None = None
+) -> list[str]:
+    paint = paint or _Paint(False)
+    files = f"{_plural(report.files, 'file', 'files')} checked"
     if violations:
         counts = Counter(violation.severity for violation in violations)
         breakdown = ", ".join(
-            _plural(counts[severity], *_SEVERITY_WORDS[severity])
+            paint(severity, _plural(counts[severity], *_SEVERITY_WORDS[severity]))
             for severity in SEVERITIES
             if counts[severity]
         )
@@ -181,7 +308,74 @@ def _summary(report: Report, violations: Sequence[Violation]) -> str:
         text = f"No violations in {files}"
     if report.baselined > 0:
         text += f", {report.baselined} baselined"
-    return text + "."
+    lines = [paint("bold", text + ".") if not violations else text + "."]
+    if violations:
+        by_rule = ", ".join(f"{rule} {count}" for rule, count in _rule_counts(violations))
+        lines.extend(
+            textwrap.wrap(
+                f"By rule: {by_rule}.",
+                width=100,
+                subsequent_indent="  ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        )
+    grouped = [g for g in group_findings(violations) if len(g.findings) > 1]
+    if grouped:
+        findings = sum(len(g.findings) for g in grouped)
+        lines.append(
+            f"{_plural(findings, 'indirect finding', 'indirect findings')} shown as "
+            f"{_plural(len(grouped), 'group', 'groups')}, one per boundary-crossing import "
+            "(--format json lists each)."
+        )
+    return lines
+
+
+def _render_statistics(report: Report, color: bool = False) -> str:
+    """Like ``ruff --statistics``: one line per rule, the most frequent first."""
+    paint = _Paint(color)
+    violations = _sorted(report)
+    rows = _rule_counts(violations)
+    table: list[tuple[str, str, str, str, str]] = []
+    for rule, count in rows:
+        info = report.rules.get(rule)
+        first = next(v for v in violations if v.rule == rule)
+        number = info.adr if info is not None else first.adr
+        adr_id = "" if number is None else format_adr_id(number)
+        table.append((str(count), rule, first.severity, first.kind, adr_id))
+    widths = [max((len(row[i]) for row in table), default=0) for i in range(5)]
+    lines: list[str] = []
+    for count_text, rule, severity, kind, adr_text in table:
+        cells = [
+            count_text.rjust(widths[0]),
+            paint(severity, rule.ljust(widths[1])),
+            severity.ljust(widths[2]),
+            kind.ljust(widths[3]),
+            adr_text,
+        ]
+        lines.append("  ".join(cells).rstrip())
+    if lines:
+        lines.append("")
+    lines.extend(_summary(report, violations, paint)[:1])
+    return "\n".join(lines) + "\n"
+
+
+def _render_statistics_json(report: Report) -> str:
+    violations = _sorted(report)
+    document = {
+        "version": 1,
+        "statistics": [
+            {
+                "rule": rule,
+                "count": count,
+                "severity": next(v.severity for v in violations if v.rule == rule),
+                "kind": next(v.kind for v in violations if v.rule == rule),
+            }
+            for rule, count in _rule_counts(violations)
+        ],
+        "summary": _json_summary(report, violations),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 # What each kind of skipped path is called in the text summary.
@@ -195,17 +389,15 @@ _SKIP_LABELS: dict[SkipKind, str] = {
 }
 
 
-def skipped_summary(
-    skipped: Sequence[Skipped], cwd: Path, verbose: bool, files: int | None = None
-) -> str:
-    """``checked N files; skipped M: 2 excluded by the config, 1 unreadable`` and, when
+def skipped_summary(skipped: Sequence[Skipped], cwd: Path, verbose: bool) -> str:
+    """``skipped M: 2 excluded by the config, 1 unreadable`` (after the summary that says how
+    many files were checked) and, when
     ``verbose``, one line per skipped path with its reason."""
     counts = Counter(entry.kind for entry in skipped)
     reasons = ", ".join(
         f"{counts[kind]} {label}" for kind, label in _SKIP_LABELS.items() if counts[kind]
     )
-    head = f"checked {_plural(files, 'file', 'files')}; " if files is not None else ""
-    text = f"{head}skipped {len(skipped)}: {reasons}"
+    text = f"skipped {len(skipped)}: {reasons}"
     if not verbose:
         return text + " (--verbose names them)"
     lines = [text]
@@ -220,29 +412,42 @@ def skipped_summary(
 
 def _render_json(report: Report) -> str:
     violations = _sorted(report)
+    groups = group_findings(violations)
+    index = group_index(groups)
     document: dict[str, Any] = {
         "version": 1,
-        "violations": [_json_violation(report, violation) for violation in violations],
-        "summary": {
-            "files": report.files,
-            "violations": len(violations),
-            "baselined": report.baselined,
-            "skipped": [
-                {
-                    "path": display_path(entry.path, report.cwd),
-                    "kind": entry.kind,
-                    "reason": entry.reason,
-                    "directory": entry.directory,
-                }
-                for entry in report.skipped
-            ],
-        },
+        "violations": [
+            _json_violation(report, violation, index.get(violation)) for violation in violations
+        ],
+        "summary": _json_summary(report, violations),
         "stale_baseline": list(report.stale_baseline),
+        "groups": [_json_group(report, group) for group in groups],
+        "errors": [_json_error(report, error) for error in report.errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _json_violation(report: Report, violation: Violation) -> dict[str, Any]:
+def _json_summary(report: Report, violations: Sequence[Violation]) -> dict[str, Any]:
+    return {
+        "files": report.files,
+        "violations": len(violations),
+        "baselined": report.baselined,
+        "rules": dict(_rule_counts(violations)),
+        "skipped": [
+            {
+                "path": display_path(entry.path, report.cwd),
+                "kind": entry.kind,
+                "reason": entry.reason,
+                "directory": entry.directory,
+            }
+            for entry in report.skipped
+        ],
+    }
+
+
+def _json_violation(
+    report: Report, violation: Violation, group: FindingGroup | None
+) -> dict[str, Any]:
     where = violation.range
     return {
         "rule": violation.rule,
@@ -259,7 +464,38 @@ def _json_violation(report: Report, violation: Violation) -> dict[str, Any]:
         "chain": list(violation.chain),
         "adr": None if violation.adr is None else format_adr_id(violation.adr),
         "adr_title": _adr_title(report, violation),
+        "group": None if group is None else group.id,
     }
+
+
+def _json_group(report: Report, group: FindingGroup) -> dict[str, Any]:
+    crossing = group.crossing
+    return {
+        "id": group.id,
+        "rule": crossing.rule,
+        "importer": crossing.importer,
+        "imported": crossing.imported,
+        "path": display_path(crossing.path, report.cwd),
+        "line": crossing.range.line + 1,
+        "column": crossing.range.col + 1,
+        "modules": list(group.modules),
+        "findings": len(group.findings),
+        "shortest_chain": list(group.shortest.chain),
+    }
+
+
+def _json_error(report: Report, error: ErrorInfo) -> dict[str, Any]:
+    found: dict[str, Any] = {"message": error.message, "path": None}
+    if error.path is not None:
+        where = error.range or Range(0, 0, 0, 0)
+        found.update(
+            path=display_path(error.path, report.cwd),
+            line=where.line + 1,
+            column=where.col + 1,
+            end_line=where.end_line + 1,
+            end_column=where.end_col + 1,
+        )
+    return found
 
 
 # --- sarif --------------------------------------------------------------------------------
@@ -270,6 +506,7 @@ def _render_sarif(report: Report) -> str:
     violations = _sorted(report)
     rules = _sarif_rules(report, violations)
     index = {info.name: position for position, info in enumerate(rules)}
+    groups = group_index(group_findings(violations))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -281,22 +518,37 @@ def _render_sarif(report: Report) -> str:
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(cwd)}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _sarif_result(report, cwd, violation, index[violation.rule]) for violation in violations
+            _sarif_group_result(report, cwd, item, index[item.crossing.rule])
+            if isinstance(item, FindingGroup)
+            else _sarif_result(report, cwd, item, index[item.rule], groups.get(item))
+            for item in _shown(report)
         ],
         "properties": {"files": report.files, "baselined": report.baselined},
     }
-    if report.stale_baseline:
-        run["invocations"] = [
-            {
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {"level": "warning", "message": {"text": f"Stale baseline entry: {entry}"}}
-                    for entry in report.stale_baseline
-                ],
-            }
-        ]
+    if report.stale_baseline or report.errors:
+        invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+        if report.stale_baseline:
+            invocation["toolExecutionNotifications"] = [
+                {"level": "warning", "message": {"text": f"Stale baseline entry: {entry}"}}
+                for entry in report.stale_baseline
+            ]
+        if report.errors:
+            invocation["toolConfigurationNotifications"] = [
+                _sarif_error(error, cwd) for error in report.errors
+            ]
+        run["invocations"] = [invocation]
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_error(error: ErrorInfo, cwd: Path) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": "error", "message": {"text": error.message}}
+    if error.path is not None:
+        where = error.range or Range(0, 0, 0, 0)
+        notification["locations"] = [
+            {"physicalLocation": _physical_location(error.path, where, cwd)}
+        ]
+    return notification
 
 
 def _sarif_rules(report: Report, violations: Sequence[Violation]) -> list[RuleInfo]:
@@ -321,6 +573,8 @@ def _sarif_rules(report: Report, violations: Sequence[Violation]) -> list[RuleIn
 def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     short = info.description or f"{info.kind} rule"
     full = f"{short.rstrip('.')}. Kind: {info.kind}. Default severity: {info.severity}."
+    if info.note:
+        full += f" {info.note[:1].upper()}{info.note[1:].rstrip('.')}."
     if info.adr is not None:
         full += f" Rationale: {adr_label(info.adr, info.adr_title)}."
     descriptor: dict[str, Any] = {
@@ -355,8 +609,46 @@ def _markdown_escape(text: str) -> str:
     return "".join(f"\\{char}" if char in "\\`*_[]<>#|" else char for char in text)
 
 
+def _sarif_group_result(
+    report: Report, cwd: Path, group: FindingGroup, rule_index: int
+) -> dict[str, Any]:
+    """Findings that share their boundary-crossing import: one result on that import, each
+    finding's own import a related location."""
+    first, crossing = group.shortest, group.crossing
+    message = _with_adr(report, first, _group_message(group))
+    message += f". Shortest chain: {_chain_text(first)}."
+    return {
+        "ruleId": crossing.rule,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVELS[_group_severity(group)],
+        "message": {"text": message},
+        "locations": [{"physicalLocation": _physical_location(crossing.path, crossing.range, cwd)}],
+        "relatedLocations": [
+            {
+                "id": number,
+                "physicalLocation": _physical_location(v.path, v.range, cwd),
+                "message": {"text": v.message},
+            }
+            for number, v in enumerate(group.findings, start=1)
+        ],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: hashlib.sha256(f"group\n{group.id}".encode()).hexdigest()
+        },
+        "properties": {
+            "group": group.id,
+            "chain": list(first.chain),
+            "modules": list(group.modules),
+            "findings": len(group.findings),
+        },
+    }
+
+
 def _sarif_result(
-    report: Report, cwd: Path, violation: Violation, rule_index: int
+    report: Report,
+    cwd: Path,
+    violation: Violation,
+    rule_index: int,
+    group: FindingGroup | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": violation.rule,
@@ -384,6 +676,8 @@ def _sarif_result(
         properties["imported"] = violation.imported
     if violation.adr is not None:
         properties["adr"] = format_adr_id(violation.adr)
+    if group is not None:
+        properties["group"] = group.id
     result["properties"] = properties
     return result
 
@@ -426,28 +720,52 @@ def _fingerprint(violation: Violation, cwd: Path) -> str:
 
 def _render_github(report: Report) -> str:
     lines: list[str] = []
-    for violation in _sorted(report):
-        where = violation.range
+    for item in _shown(report):
+        if isinstance(item, FindingGroup):
+            first = item.shortest
+            path, where, rule = item.crossing.path, item.crossing.range, item.crossing.rule
+            level = _GITHUB_LEVELS[_group_severity(item)]
+            message = _with_adr(report, first, _group_message(item))
+            message += f" [shortest chain: {_chain_text(first)}; from: {_some(item.modules)}]"
+        else:
+            path, where, rule = item.path, item.range, item.rule
+            level = _GITHUB_LEVELS[item.severity]
+            message = _message_with_adr(report, item)
+            if _shows_chain(item):
+                message += f" [chain: {_chain_text(item)}]"
         properties = ",".join(
             f"{name}={_escape_property(str(value))}"
             for name, value in (
-                ("file", display_path(violation.path, report.cwd)),
+                ("file", display_path(path, report.cwd)),
                 ("line", where.line + 1),
                 ("col", where.col + 1),
                 ("endLine", where.end_line + 1),
                 ("endColumn", where.end_col + 1),
-                ("title", violation.rule),
+                ("title", rule),
             )
         )
-        message = _message_with_adr(report, violation)
-        if _shows_chain(violation):
-            message += f" [chain: {_chain_text(violation)}]"
-        level = _GITHUB_LEVELS[violation.severity]
         lines.append(f"::{level} {properties}::{_escape_data(message)}")
     lines.extend(
         f"::warning::{_escape_data(STALE_GITHUB + entry)}" for entry in report.stale_baseline
     )
+    lines.extend(_github_error(report, error) for error in report.errors)
     return "".join(f"{line}\n" for line in lines)
+
+
+def _github_error(report: Report, error: ErrorInfo) -> str:
+    if error.path is None:
+        return f"::error title=archrules::{_escape_data(error.message)}"
+    where = error.range or Range(0, 0, 0, 0)
+    properties = ",".join(
+        f"{name}={_escape_property(str(value))}"
+        for name, value in (
+            ("file", display_path(error.path, report.cwd)),
+            ("line", where.line + 1),
+            ("col", where.col + 1),
+            ("title", "archrules config error"),
+        )
+    )
+    return f"::error {properties}::{_escape_data(error.message)}"
 
 
 def _escape_data(text: str) -> str:

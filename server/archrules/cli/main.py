@@ -8,25 +8,45 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from archrules import __version__
-from archrules.cli.formats import FORMATS, Report, RuleInfo, render, skipped_summary
+from archrules.cli.formats import (
+    FORMATS,
+    STATISTICS_FORMATS,
+    ErrorInfo,
+    Report,
+    RuleInfo,
+    render,
+    skipped_summary,
+)
 from archrules.core.adr import AdrSet, create_adr, describe_status, find_adr_directory, load_adrs
 from archrules.core.baseline import (
     BASELINE_NAME,
+    Baseline,
     BaselineError,
+    Scope,
     apply_baseline,
     load_baseline,
-    write_baseline,
+    merge_baseline,
+    write_entries,
 )
 from archrules.core.cache import default_cache_dir
-from archrules.core.config import ConfigProblem, find_config, load_config, scan_configs
+from archrules.core.config import (
+    ConfigProblem,
+    find_config,
+    find_configs_below,
+    load_config,
+    scan_configs,
+)
+from archrules.core.conventions import KIND_NOTES
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, open_project
-from archrules.core.types import Violation, format_adr_id
+from archrules.core.types import Range, Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 # an unexpected exception (a bug in archrules): the spec's "usage, config or internal
@@ -70,10 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     _baseline_options(check)
     check.add_argument(
         "--select",
-        nargs="+",
-        action="extend",
-        metavar="RULE",
-        help="report only these rules (names, comma- or space-separated)",
+        action="append",
+        metavar="RULE[,RULE...]",
+        help="report only these rules (comma-separated; may be repeated)",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of violations per rule, the most frequent first, instead of "
+        "the violations (text and json)",
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (default: auto: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR forces it)",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are violations"
@@ -84,7 +116,10 @@ def _parser() -> argparse.ArgumentParser:
         "baseline",
         help="record the current violations in the baseline file",
         description=f"Write the violations that exist now to {BASELINE_NAME} (next to the "
-        "config, or --baseline FILE) so that check fails only on new ones.",
+        "config, or --baseline FILE) so that check fails only on new ones. Only the entries "
+        "of the given PATHs change; the others are kept. Writes only the baseline of the "
+        "project governing each PATH (the nearest config at or above it), never that of a "
+        "project below or beside it.",
     )
     baseline.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: .)"
@@ -211,6 +246,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.print_help()
         return EXIT_ERROR
     except UsageError as error:
+        if args.command == "check":
+            return _report_errors(args.format, [ErrorInfo(str(error))])
         print(f"archrules: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -221,33 +258,53 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 # --- finding and opening projects ------------------------------------------------------
 
 
+def _absolute(path: Path) -> Path:
+    """Absolute, with ``.`` and ``..`` resolved as the config search does: every path the
+    CLI compares goes through here, so ``check ..`` and ``check pkg/../pkg`` see what
+    ``check`` from the root sees."""
+    return Path(os.path.abspath(path))
+
+
 def _config_paths(
-    config: Path | None, paths: Sequence[Path], skipped: list[Skipped]
+    config: Path | None, paths: Sequence[Path], skipped: list[Skipped], *, descend: bool = True
 ) -> dict[Path, list[Path]]:
-    """Map each governing config file to the paths it is asked to check; configs left out
+    """Map each governing config file to the paths it is asked to check. With
+    ``descend``, the configs of nested projects below a directory PATH too; configs left out
     (excluded by an enclosing config, in a directory that cannot be read) go to ``skipped``."""
     if config is not None:
         if not os.path.isfile(config):
             raise UsageError(f"{config}: no such config file")
-        return {config.absolute(): [p.absolute() for p in paths]}
+        return {_absolute(config): [_absolute(p) for p in paths]}
     found: dict[Path, list[Path]] = {}
     for path in paths:
         if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or directory")
-        nearest = find_config(path.absolute())
+        absolute = _absolute(path)
+        nearest = find_config(absolute)
         configs = [nearest] if nearest is not None else []
-        if os.path.isdir(path):
-            scan = scan_configs(path.absolute())
-            configs += scan.found
+        below: list[Path] = []
+        if os.path.isdir(absolute):
+            scan = scan_configs(absolute)
+            below = list(scan.found)
             for where, reason in scan.skipped:
                 kind: SkipKind = "unreadable" if reason.startswith("cannot read") else "excluded"
                 skipped.append(Skipped(where, kind, reason, kind == "unreadable"))
+        if descend:
+            configs += below
         if not configs:
+            hint = ""
+            if below:
+                shown = ", ".join(_rel(b.parent, Path.cwd()) or "." for b in below[:3])
+                hint = (
+                    f"; `archrules baseline` writes only the baseline of the project that "
+                    f"governs each PATH: name one, e.g. `archrules baseline {shown.split(', ')[0]}`"
+                    f" (projects below: {shown})"
+                )
             raise UsageError(
-                f"no archrules.toml (or pyproject.toml with [tool.archrules]) governs {path}"
+                f"no archrules.toml (or pyproject.toml with [tool.archrules]) governs {path}{hint}"
             )
         for cfg in configs:
-            found.setdefault(cfg.absolute(), []).append(path.absolute())
+            found.setdefault(_absolute(cfg), []).append(absolute)
     return found
 
 
@@ -276,21 +333,33 @@ def _within(path: Path, roots: Sequence[Path]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
 
+@dataclass
+class _Opened:
+    project: Project
+    found: list[Violation]  # the findings in the checked paths
+    paths: tuple[Path, ...] | None  # the checked part of the project; None: all of it
+
+    def scope(self, rules: frozenset[str] | None = None) -> Scope:
+        assert self.project.config is not None
+        return Scope(self.project.config.root_dir, rules, self.paths)
+
+
 def _collect(
-    args: argparse.Namespace, skipped: list[Skipped]
-) -> tuple[list[tuple[Project, list[Violation]]], bool]:
+    args: argparse.Namespace, skipped: list[Skipped], *, descend: bool = True
+) -> tuple[list[_Opened], list[ConfigProblem]]:
     """Open the projects governing the PATHs; what was not checked goes to ``skipped``."""
     paths = [Path(p) for p in args.paths] or [Path(".")]
-    failed = False
-    opened: list[tuple[Project, list[Violation]]] = []
+    problems: list[ConfigProblem] = []
+    opened: list[_Opened] = []
     not_checked: list[Skipped] = []
-    for config_path, wanted in _config_paths(args.config, paths, not_checked).items():
+    for config_path, wanted in _config_paths(
+        args.config, paths, not_checked, descend=descend
+    ).items():
         project = _open(config_path, args.no_cache)
         for note in project.notes:
             print(f"archrules: warning: {note}", file=sys.stderr)
-        if project.problems or project.model is None:
-            _print_problems(project.problems)
-            failed = True
+        if project.problems or project.model is None or project.config is None:
+            problems.extend(project.problems)
             continue
         _print_problems(project.warnings, "config warning")
         found = [
@@ -299,24 +368,31 @@ def _collect(
             if _within(v.path, wanted) or v.path == config_path
         ]
         not_checked.extend(s for s in project.skipped if _within(s.path, wanted))
-        opened.append((project, found))
+        root = project.config.root_dir
+        whole = any(path == root or path in root.parents for path in wanted)
+        checked = None if whole else (*wanted, config_path)
+        opened.append(_Opened(project, found, checked))
     skipped.extend(sorted(set(not_checked), key=lambda s: (str(s.path), s.kind)))
-    return opened, failed
+    return opened, problems
 
 
 # --- check ---------------------------------------------------------------------------
 
 
 def _check(args: argparse.Namespace) -> int:
-    select = {name for item in args.select or () for name in item.split(",") if name}
+    select = {
+        name.strip() for item in args.select or () for name in item.split(",") if name.strip()
+    }
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics works with --format {' or '.join(STATISTICS_FORMATS)}")
     skipped: list[Skipped] = []
-    opened, failed = _collect(args, skipped)
-    if failed:
-        return EXIT_ERROR
+    opened, problems = _collect(args, skipped)
+    if problems:
+        return _report_errors(args.format, [_problem_error(p) for p in problems])
     known = set(BUILTIN_RULES)
-    for project, _ in opened:
-        assert project.config is not None
-        known.update(rule.name for rule in project.config.rules)
+    for item in opened:
+        assert item.project.config is not None
+        known.update(rule.name for rule in item.project.config.rules)
     unknown = sorted(select - known)
     if unknown:
         raise UsageError(f"--select: no rule named {', '.join(unknown)}")
@@ -329,15 +405,17 @@ def _check(args: argparse.Namespace) -> int:
     files = 0
     rules: dict[str, RuleInfo] = {}
     adr_titles: dict[int, str] = {}
-    for project, all_found in opened:
+    for item in opened:
+        project = item.project
         assert project.config is not None and project.model is not None
-        found = [v for v in all_found if v.rule in select] if select else all_found
+        found = [v for v in item.found if v.rule in select] if select else item.found
         baseline_path = args.baseline or project.config.root_dir / BASELINE_NAME
         if not args.no_baseline and baseline_path.is_file():
             try:
-                result = apply_baseline(found, load_baseline(baseline_path))
+                baseline = load_baseline(baseline_path)
             except BaselineError as error:
                 raise UsageError(str(error)) from error
+            result = apply_baseline(found, baseline, item.scope(frozenset(select) or None))
             found = list(result.reported)
             baselined += result.baselined
             stale.extend(result.stale)
@@ -356,11 +434,59 @@ def _check(args: argparse.Namespace) -> int:
         skipped=skipped,
         verbose=args.verbose,
     )
-    sys.stdout.write(render(args.format, report))
+    color = _use_color(args.color, sys.stdout)
+    sys.stdout.write(render(args.format, report, color=color, statistics=args.statistics))
     if args.exit_zero:
         return EXIT_OK
     failing = any(v.severity in ("error", "warning") for v in reported)
     return EXIT_VIOLATIONS if failing else EXIT_OK
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    """--color always/never win; else NO_COLOR (set and not empty) turns colour off,
+    FORCE_COLOR turns it on, and a terminal gets it (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _problem_error(problem: ConfigProblem) -> ErrorInfo:
+    return ErrorInfo(f"config error: {problem.message}", problem.path, problem.range)
+
+
+def _report_errors(fmt: str, errors: Sequence[ErrorInfo]) -> int:
+    """Config and usage errors: on stderr for people; on stdout too in a machine format,
+    in that format's own shape (a SARIF upload or a JSON reader gets a valid document)."""
+    cwd = Path.cwd()
+    for error in errors:
+        if error.path is None:
+            print(f"archrules: error: {error.message}", file=sys.stderr)
+        else:
+            where = error.range or Range(0, 0, 0, 0)
+            print(
+                f"{_rel(error.path, cwd)}:{where.line + 1}:{where.col + 1}: {error.message}",
+                file=sys.stderr,
+            )
+    if fmt != "text":
+        sys.stdout.write(
+            render(
+                fmt,
+                Report(
+                    cwd=cwd,
+                    violations=(),
+                    files=0,
+                    baselined=0,
+                    stale_baseline=(),
+                    rules={},
+                    errors=errors,
+                ),
+            )
+        )
+    return EXIT_ERROR
 
 
 def _rule_infos(project: Project) -> dict[str, RuleInfo]:
@@ -381,6 +507,7 @@ def _rule_infos(project: Project) -> dict[str, RuleInfo]:
             adr_status=describe_status(adr) if adr else None,
             adr_decision=adr.decision if adr else "",
             adr_path=adr.path if adr else None,
+            note=KIND_NOTES.get(rule.kind, ""),
         )
     return infos
 
@@ -390,20 +517,55 @@ def _rule_infos(project: Project) -> dict[str, RuleInfo]:
 
 def _baseline(args: argparse.Namespace) -> int:
     skipped: list[Skipped] = []
-    opened, failed = _collect(args, skipped)
-    if failed:
+    opened, problems = _collect(args, skipped, descend=False)
+    if problems:
+        _print_problems(problems)
         return EXIT_ERROR
     if skipped:
         print(skipped_summary(skipped, Path.cwd(), args.verbose), file=sys.stderr)
-    for project, found in opened:
+    if args.baseline is not None and len(opened) > 1:
+        raise UsageError("--baseline FILE: the paths belong to several projects; name one")
+    cwd = Path.cwd()
+    for item in opened:
+        project = item.project
         assert project.config is not None
         target = args.baseline or project.config.root_dir / BASELINE_NAME
-        count = write_baseline(target, found)
-        print(
-            f"archrules: wrote {len(found)} violations ({count} entries) "
-            f"to {_rel(target, Path.cwd())}"
+        old: Baseline | None = None
+        if target.is_file():
+            try:
+                old = load_baseline(target)
+            except BaselineError as error:
+                raise UsageError(f"{error}; not overwritten") from error
+        entries, kept = merge_baseline(old, item.found, item.scope())
+        count = write_entries(target, entries)
+        where = (
+            ""
+            if item.paths is None
+            else " in "
+            + ", ".join(_rel(p, cwd) or "." for p in item.paths if p != project.config_path)
         )
+        kept_text = f"; kept {kept} outside the checked paths" if kept else ""
+        print(
+            f"archrules: wrote {_count(len(item.found), 'violation')}{where} "
+            f"({_count(count, 'entry', 'entries')}{kept_text}) to {_rel(target, cwd)}"
+        )
+        for nested in _nested_configs(project):
+            print(
+                f"archrules: {_rel(nested.parent, cwd)} has its own config and baseline, "
+                f"not written: run `archrules baseline {_rel(nested.parent, cwd)}`",
+                file=sys.stderr,
+            )
     return EXIT_OK
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _nested_configs(project: Project) -> list[Path]:
+    assert project.config is not None
+    root = project.config.root_dir
+    return [p for p in find_configs_below(root) if p.parent != root]
 
 
 # --- adr -----------------------------------------------------------------------------

@@ -436,9 +436,10 @@ def next_number(adrs: AdrSet) -> int:
 # --- Creating a record ---------------------------------------------------------------------
 
 _SLUG_MAX = 60
+_EXCEPTION_SLUG_MAX = 80  # two module names: a little longer than a title's slug
 
 
-def slugify(title: str) -> str:
+def slugify(title: str, limit: int | None = _SLUG_MAX) -> str:
     """A file-name slug: lower case, accents removed, other characters as single hyphens.
 
     Letters of other scripts are kept; a title with no letter or digit gives ``"untitled"``.
@@ -452,10 +453,46 @@ def slugify(title: str) -> str:
             chars.append(c.lower() if c.isalnum() else "-")
     kept = "".join(chars)
     slug = "-".join(part for part in kept.split("-") if part)
-    if len(slug) > _SLUG_MAX:
-        cut = slug.rfind("-", 0, _SLUG_MAX + 1)
-        slug = slug[: cut if cut > 0 else _SLUG_MAX]
+    if limit is not None and len(slug) > limit:
+        cut = slug.rfind("-", 0, limit + 1)
+        slug = slug[: cut if cut > 0 else limit]
     return slug or "untitled"
+
+
+def exception_slug(importer: str, imported: str) -> str:
+    """The slug of an ADR that allows ``importer`` to import ``imported``: both modules
+    named, in at most 80 characters. When the whole does not fit, the imported module
+    first loses the leading packages it shares with the importer, then each side loses
+    its leading packages, never its last name:
+    ``allow-homeassistant-helpers-collection-to-import-entity-component`` for
+    ``homeassistant.helpers.collection`` importing ``homeassistant.helpers.entity_component``.
+    """
+    ours, theirs = importer.split("."), imported.split(".")
+
+    def slug() -> str:
+        return slugify(f"allow {' '.join(ours)} to import {' '.join(theirs)}", limit=None)
+
+    shared = 0
+    while shared < min(len(ours), len(theirs)) - 1 and ours[shared] == theirs[shared]:
+        shared += 1
+    if len(slug()) > _EXCEPTION_SLUG_MAX:
+        theirs = theirs[shared:]
+    while len(slug()) > _EXCEPTION_SLUG_MAX and (len(ours) > 1 or len(theirs) > 1):
+        if len(ours) >= len(theirs):
+            ours = ours[1:]
+        else:
+            theirs = theirs[1:]
+    text = slug()
+    if len(text) <= _EXCEPTION_SLUG_MAX:
+        return text
+    # one name alone is too long: each keeps its share of the length, the other's unused
+    # share added to it
+    first, second = slugify(ours[0], limit=None), slugify(theirs[0], limit=None)
+    budget = _EXCEPTION_SLUG_MAX - len("allow--to-import-")
+    share = budget // 2
+    first = first[: max(share, budget - len(second))]
+    second = second[: budget - len(first)]
+    return f"allow-{first.strip('-')}-to-import-{second.strip('-')}"
 
 
 def render_new_adr(

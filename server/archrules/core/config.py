@@ -459,6 +459,22 @@ def _type_name(value: object) -> str:
     return "a table"
 
 
+def _style_key(text: str) -> str:
+    return re.sub(r"[\W_]", "", text).lower()
+
+
+def _looks_like_style(text: str) -> bool:
+    """A word with no wildcard that names a case style ("pascalcase", "camelCase"): meant as
+    a style, never as a glob matching that one name."""
+    return "*" not in text and "?" not in text and _style_key(text).endswith("case")
+
+
+def _style_meant(text: str) -> str | None:
+    keys = {_style_key(style): style for style in NAME_STYLES}
+    close = difflib.get_close_matches(_style_key(text), list(keys), n=1, cutoff=0.75)
+    return keys[close[0]] if close else None
+
+
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -807,6 +823,15 @@ class _Section:
 
     def name_pattern(self, key: str) -> str | None:
         text = self.string(key)
+        if text is not None and text not in NAME_STYLES and _looks_like_style(text):
+            style = _style_meant(text)
+            hint = f" (did you mean {style}?)" if style else ""
+            self.problem_at(
+                key,
+                f"'{text}' is not a name style{hint}; styles: {', '.join(NAME_STYLES)} "
+                "(spelled exactly so); a name glob needs '*' or '?' to match more than one name",
+            )
+            return None
         if text is None or text in NAME_STYLES or _NAME_GLOB.fullmatch(text):
             return text
         self.problem_at(

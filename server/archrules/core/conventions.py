@@ -61,6 +61,14 @@ from archrules.core.types import Definition, FileFacts, Range, Related, Violatio
 
 _MODULE_START = Range(0, 0, 0, 0)
 
+# How a rule kind counts, said once by adapters (the text output's notes, hover, SARIF rule
+# descriptions) instead of on every finding.
+KIND_NOTES: dict[str, str] = {
+    "size": "a function's lines run from its def line to its last line, without decorators, "
+    "its docstring, blank lines and comment-only lines; a module's lines are its physical "
+    "lines",
+}
+
 
 def name_matches(pattern: str, name: str) -> bool:
     """A name style (``snake_case``, ``PascalCase``, ``UPPER_CASE``) or a name glob."""
@@ -223,8 +231,7 @@ class SizeChecker(ConventionChecker):
                         source,
                         definition.name_range,
                         f"function {definition.qualname} in {module} has "
-                        f"{definition.line_count} lines, more than {limit} (blank lines, "
-                        "comments and the docstring not counted)",
+                        f"{definition.line_count} lines, more than {limit}",
                         (module, definition.qualname),
                     )
                 )

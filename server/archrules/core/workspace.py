@@ -13,13 +13,18 @@ equal those of a fresh ``open_project`` of the same texts.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archrules.core.adr import AdrSet
-from archrules.core.baseline import BASELINE_NAME, BaselineError, apply_baseline, load_baseline
+from archrules.core.baseline import (
+    BASELINE_NAME,
+    Baseline,
+    BaselineError,
+    apply_baseline,
+    load_baseline,
+)
 from archrules.core.cache import FactsCache
 from archrules.core.config import ConfigProblem, find_config, find_configs_below
 from archrules.core.facts import decode_source
@@ -49,7 +54,7 @@ class ProjectState:
     total: int = 0  # files discovered
     cache: FactsCache | None = None
     cache_loaded: bool = False
-    baseline: Counter[tuple[str, ...]] | None = None
+    baseline: Baseline | None = None
     baseline_problem: str | None = None
     nested: frozenset[Path] = frozenset()  # directories governed by nested configs
     # path_status per file, asked on every keystroke: it reads .gitignore files on the way

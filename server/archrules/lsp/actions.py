@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from archrules.core.adr import next_number, render_new_adr, slugify
+from archrules.core.adr import exception_slug, next_number, render_new_adr, slugify
 from archrules.core.config import InterfaceRule
 from archrules.core.model import BUILTIN_RULES, EXCEPTION_ADR, UNUSED_EXCEPTION
 from archrules.core.types import (
@@ -145,15 +145,21 @@ def _can_create(server: ArchrulesServer) -> bool:
 
 
 def new_adr_edits(
-    server: ArchrulesServer, state: ProjectState, title: str, context: str, decision: str
+    server: ArchrulesServer,
+    state: ProjectState,
+    title: str,
+    context: str,
+    decision: str,
+    slug: str | None = None,
 ) -> tuple[int, Path, list[types.TextDocumentEdit | types.CreateFile]]:
-    """Create the next ``NNNN-title.md`` from the MADR template, as workspace edits."""
+    """Create the next ``NNNN-slug.md`` (by default the title's slug) from the MADR
+    template, as workspace edits."""
     adrs = state.adrs
     config = state.project.config
     assert adrs is not None and config is not None
     directory = adrs.directory or config.adr_directory or config.root_dir / "docs" / "adr"
     number = next_number(adrs)
-    path = directory / f"{number:04d}-{slugify(title)}.md"
+    path = directory / f"{number:04d}-{slug or slugify(title)}.md"
     date = datetime.date.today().isoformat()
     text = render_new_adr(number, title, date, context=context, decision=decision)
     uri = server.uri(path)
@@ -186,8 +192,10 @@ def _record_adr_action(
     violation: Violation,
     diags: list[types.Diagnostic],
 ) -> types.CodeAction:
+    slug: str | None = None
     if violation.importer and violation.imported:
         title = f"Allow {violation.importer} to import {violation.imported}"
+        slug = exception_slug(violation.importer, violation.imported)
     else:
         title = f"Exception to {violation.rule} in {violation.path.stem}"
     context = (
@@ -197,7 +205,7 @@ def _record_adr_action(
     if violation.adr is not None:
         context += f" The rule is explained by {format_adr_id(violation.adr)}."
     decision = f"We allow this exception to `{violation.rule}` because <!-- why -->."
-    number, _, changes = new_adr_edits(server, state, title, context, decision)
+    number, _, changes = new_adr_edits(server, state, title, context, decision, slug)
     source = allow_edit(server, state, violation, number).document_edit()
     return _action(
         f"Record a new ADR ({format_adr_id(number)}) for this exception to {violation.rule}",

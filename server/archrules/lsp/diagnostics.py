@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ from lsprotocol import types
 
 from archrules.core.adr import AdrSet
 from archrules.core.config import ConfigProblem
-from archrules.core.types import Violation, adr_label, format_adr_id
+from archrules.core.groups import FindingGroup
+from archrules.core.types import Range, Violation, adr_label, format_adr_id
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.server import ArchrulesServer
 from archrules.lsp.store import result_id
@@ -43,22 +45,39 @@ class _Texts:
         return self._lines[path]
 
 
+def _location(server: ArchrulesServer, path: Path, where: Range, texts: _Texts) -> types.Location:
+    return types.Location(
+        uri=server.uri(path), range=to_client_range(texts(path), where, server.encoding)
+    )
+
+
+def _reach(group: FindingGroup) -> str:
+    count = len(group.modules)
+    return f"{count} module{'' if count == 1 else 's'} reach{'es' if count == 1 else ''}"
+
+
 def to_diagnostic(
     server: ArchrulesServer, violation: Violation, adrs: AdrSet | None, texts: _Texts
 ) -> types.Diagnostic:
     severity = server.settings.severity.get(violation.rule, violation.severity)
     adr = adrs.get(violation.adr) if adrs is not None and violation.adr is not None else None
-    related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(
-                uri=server.uri(step.path),
-                range=to_client_range(texts(step.path), step.range, server.encoding),
-            ),
-            message=step.message,
+    group = server.store.group_of.get(violation)
+    related: list[types.DiagnosticRelatedInformation] = []
+    for number, step in enumerate(violation.related, start=1):
+        message = step.message
+        if group is not None and number == len(violation.related):  # where it crosses
+            message += (
+                f": the boundary-crossing import; {_reach(group)} "
+                f"{group.crossing.imported} through it"
+            )
+        related.append(
+            types.DiagnosticRelatedInformation(
+                location=_location(server, step.path, step.range, texts), message=message
+            )
         )
-        for step in violation.related
-    ]
     data: dict[str, Any] = {"rule": violation.rule, "kind": violation.kind}
+    if group is not None:
+        data["group"] = group.id
     if violation.adr is not None:
         data["adr"] = format_adr_id(violation.adr)
     return types.Diagnostic(
@@ -71,6 +90,40 @@ def to_diagnostic(
         related_information=related or None,
         tags=[types.DiagnosticTag.Unnecessary] if violation.rule == "unused-exception" else None,
         data=data,
+    )
+
+
+CROSSING_NAMES_SHOWN = 3
+
+
+def crossing_diagnostic(
+    server: ArchrulesServer, group: FindingGroup, adrs: AdrSet | None, texts: _Texts
+) -> types.Diagnostic:
+    """On the import where chains cross into the forbidden layer: how many modules reach it
+    through this import. Information: the findings themselves are on each module's import."""
+    crossing, first = group.crossing, group.shortest
+    modules = group.modules
+    shown = ", ".join(modules[:CROSSING_NAMES_SHOWN])
+    if len(modules) > CROSSING_NAMES_SHOWN:
+        shown += f" and {len(modules) - CROSSING_NAMES_SHOWN} more"
+    message = (
+        f"{_reach(group)} {crossing.imported} through this import, against {crossing.rule}: {shown}"
+    )
+    adr = adrs.get(first.adr) if adrs is not None and first.adr is not None else None
+    return types.Diagnostic(
+        range=to_client_range(texts(crossing.path), crossing.range, server.encoding),
+        message=message_with_adr(replace(first, message=message), adrs),
+        severity=types.DiagnosticSeverity.Information,
+        code=crossing.rule,
+        code_description=types.CodeDescription(href=server.uri(adr.path)) if adr else None,
+        source=SOURCE,
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=_location(server, v.path, v.range, texts), message=v.message
+            )
+            for v in group.findings
+        ],
+        data={"rule": crossing.rule, "kind": first.kind, "group": group.id, "crossing": True},
     )
 
 
@@ -96,6 +149,7 @@ def diagnostics_for(server: ArchrulesServer, path: Path) -> list[types.Diagnosti
     state = server.state_for(path)
     adrs = state.adrs if state is not None else None
     found = [to_diagnostic(server, v, adrs, texts) for v in store.violations.get(path, ())]
+    found.extend(crossing_diagnostic(server, g, adrs, texts) for g in store.crossings.get(path, ()))
     found.extend(problem_diagnostic(server, p, texts) for p in store.problems.get(path, ()))
     return found
 

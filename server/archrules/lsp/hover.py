@@ -9,6 +9,7 @@ from lsprotocol import types
 from archrules.core.adr import Adr, AdrSet, describe_status
 from archrules.core.config import Rule
 from archrules.core.explain import explain_module
+from archrules.core.model import ProjectModel
 from archrules.core.types import Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
 from archrules.lsp.convert import to_client_range
@@ -107,8 +108,14 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
             return text, Range(0, 0, 0, 0)
         return None
     name, defined_in, where = found
-    parts = [f"`{name}` is defined in `{defined_in}`"]
     layer = explain_module(model, defined_in).layer
+    if _named_on_line(model, module, line, defined_in):
+        # the import names the module that defines it: "x is defined in x" tells nothing;
+        # say what the rules say of it, or nothing (a violation would have been shown above)
+        if layer is None:
+            return None
+        return f"`{defined_in}` is in layer `{layer}`; this import breaks no rule", where
+    parts = [f"`{name}` is defined in `{defined_in}`"]
     if layer is not None:
         parts[0] += f" (layer `{layer}`)"
     for violation in model.hypothetical(module, defined_in, path):
@@ -118,6 +125,17 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
         )
         parts.extend(adr_markdown(state.adrs, violation.adr))
     return "\n\n".join(parts), where
+
+
+def _named_on_line(model: ProjectModel, module: str, line: int, defined_in: str) -> bool:
+    """Whether an import on the line names ``defined_in`` itself (or a module inside it,
+    as ``import a.b`` names ``a``): then the name is not re-exported from elsewhere."""
+    for imported in model.successors(module):
+        if imported != defined_in and not imported.startswith(defined_in + "."):
+            continue
+        if any(edge.range.line == line for edge in model.edges_between(module, imported)):
+            return True
+    return False
 
 
 def register(server: ArchrulesServer) -> None:
