@@ -311,6 +311,8 @@ class Variant:
     findings: Callable[[Run], str]
     runs: list[Run] = field(default_factory=list)
     failure: str | None = None
+    prepare: Callable[[], None] | None = None  # untimed, before each run
+    cwd: Path | None = None  # where to run it (default: the work directory)
 
     def median(self, attr: str) -> float:
         return float(statistics.median(getattr(r, attr) for r in self.runs))
@@ -337,14 +339,71 @@ def tach_findings(run: Run) -> str:
     return f"{errors} errors" if errors else "no errors"
 
 
-def variants(work: Path, cache: Path) -> list[Variant]:
+class OneFileEdit:
+    """Changes one file before each run: a comment line added, then removed, and so on.
+    The file is in the middle of the sorted file list (a module of average importance)."""
+
+    def __init__(self, work: Path, package: str) -> None:
+        files = sorted((work / package).rglob("*.py"))
+        self.path = files[len(files) // 2]
+        self.original = self.path.read_bytes()
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        text = self.original + (b"# bench edit\n" if self.count % 2 else b"")
+        self.path.write_bytes(text)
+        # as if saved a second before the check: archrules distrusts the fingerprint of a
+        # file changed within 100 ms of being read (it could change again unseen)
+        stamp = time.time_ns() - 1_000_000_000
+        os.utime(self.path, ns=(stamp, stamp))
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+def tool_env(cache: Path) -> dict[str, str]:
     env = dict(os.environ, ARCHRULES_CACHE_DIR=str(cache), NO_COLOR="1", PYTHONUNBUFFERED="1")
-    archrules = executable("archrules")
-    archrules_cmd = [archrules] if archrules else [sys.executable, "-m", "archrules"]
-    check = [*archrules_cmd, "check", "--no-baseline"]
+    # as installed for a user: Python's .pyc files are written and reused
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def archrules_variants(
+    label: str, command: list[str], env: dict[str, str], edit: OneFileEdit
+) -> list[Variant]:
+    """Cold (--no-cache), warm with nothing changed, warm with one file changed."""
+    check = [*command, "check", "--no-baseline"]
 
     def archrules_ok(r: Run) -> bool:
         return r.code in (0, 1) and ("Found " in r.stdout or "No violations" in r.stdout)
+
+    # in this order: "warm" sees the tree exactly as the run before it (same code, same
+    # cache) left it; the other variants' edits come before "1 changed"
+    return [
+        Variant(
+            f"{label} (warm, 1 changed)",
+            check,
+            env,
+            archrules_ok,
+            archrules_findings,
+            prepare=edit,
+        ),
+        Variant(f"{label} (warm cache)", check, env, archrules_ok, archrules_findings),
+        Variant(f"{label} (cold)", [*check, "--no-cache"], env, archrules_ok, archrules_findings),
+    ]
+
+
+def variants(
+    work: Path,
+    cache: Path,
+    edit: OneFileEdit,
+    old: Path | None = None,
+    peers: bool = True,
+) -> list[Variant]:
+    env = tool_env(cache)
+    archrules = executable("archrules")
+    archrules_cmd = [archrules] if archrules else [sys.executable, "-m", "archrules"]
 
     def importlinter_ok(r: Run) -> bool:
         return r.code in (0, 1) and "Contracts:" in r.stdout
@@ -352,10 +411,17 @@ def variants(work: Path, cache: Path) -> list[Variant]:
     def tach_ok(r: Run) -> bool:
         return r.code == 0 or (r.code == 1 and "[FAIL]" in r.stderr + r.stdout)
 
-    found: list[Variant] = [
-        Variant("archrules (cold)", [*check, "--no-cache"], env, archrules_ok, archrules_findings),
-        Variant("archrules (warm cache)", check, env, archrules_ok, archrules_findings),
-    ]
+    found = archrules_variants("archrules", archrules_cmd, env, edit)
+    if old is not None:
+        old_env = dict(tool_env(cache.with_name(cache.name + "-old")), PYTHONPATH=str(old))
+        found += archrules_variants(
+            "old archrules", [sys.executable, "-m", "archrules"], old_env, edit
+        )
+    if not peers:
+        tach = executable("tach")
+        if tach:
+            found.append(Variant("tach", [tach, "check"], env, tach_ok, tach_findings))
+        return found
     lint_imports = executable("lint-imports")
     if lint_imports:
         found += [
@@ -387,7 +453,9 @@ def measure(found: list[Variant], work: Path, repeat: int) -> None:
         for variant in found:
             if variant.failure is not None:
                 continue
-            run = run_once(variant.cmd, work, variant.env)
+            if variant.prepare is not None:
+                variant.prepare()
+            run = run_once(variant.cmd, variant.cwd or work, variant.env)
             if not variant.ok(run):
                 variant.failure = (
                     f"{variant.label} failed (exit {run.code}): {' '.join(variant.cmd)}\n"
@@ -520,42 +588,166 @@ def fmt_ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b > 0 else "-"
 
 
+def paired_ratio(mine: Variant, peer: Variant) -> float:
+    """The median over rounds of mine / peer, each pair timed in the same round (so both
+    saw the same load); the ratio of medians when the rounds do not pair up."""
+    if len(mine.runs) == len(peer.runs) and mine.runs:
+        pairs = zip(mine.runs, peer.runs, strict=True)
+        return float(statistics.median(a.wall / b.wall for a, b in pairs))
+    return mine.median("wall") / peer.median("wall")
+
+
+TARGETS = {"cold": 1.0, "warm cache": 0.25, "warm, 1 changed": 0.35}  # vs tach (issue 10)
+
+
 def print_table(title: str, found: list[Variant], repeat: int) -> None:
     print()
     print(title)
-    by_label = {v.label: v for v in found if v.runs}
-    cold = by_label.get("archrules (cold)")
-    warm = by_label.get("archrules (warm cache)")
-    head = (
-        f"{'tool':<26}{'median s':>9}{'cpu s':>8}{'rss MB':>8}{'runs':>6}   "
-        f"{'ratio (archrules / tool)':<32}findings"
-    )
+    head = f"{'tool':<30}{'median s':>9}{'cpu s':>8}{'rss MB':>8}{'runs':>6}   findings"
     print(head)
     print("-" * len(head))
     for variant in found:
         if not variant.runs:
-            print(f"{variant.label:<26}{'failed':>9}")
+            print(f"{variant.label:<30}{'failed':>9}")
             continue
-        wall = variant.median("wall")
-        ratio = ""
-        if variant.label.startswith("import-linter") and cold and warm:
-            mine = cold if "no cache" in variant.label else warm
-            which = "cold" if mine is cold else "warm"
-            ratio = f"{which} {fmt_ratio(mine.median('wall'), wall)}"
-        elif variant.label == "tach" and cold and warm:
-            ratio = (
-                f"cold {fmt_ratio(cold.median('wall'), wall)}, "
-                f"warm {fmt_ratio(warm.median('wall'), wall)}"
-            )
         print(
-            f"{variant.label:<26}{wall:>9.2f}{variant.median('cpu'):>8.2f}"
+            f"{variant.label:<30}{variant.median('wall'):>9.2f}{variant.median('cpu'):>8.2f}"
             f"{max(r.rss_mb for r in variant.runs):>8.0f}{len(variant.runs):>6}   "
-            f"{ratio:<32}{variant.findings(variant.runs[-1])}"
+            f"{variant.findings(variant.runs[-1])}"
         )
-    failed = [v for v in found if v.failure]
-    for variant in failed:
-        print(f"\n{variant.failure}")
     print(f"(medians of {repeat} interleaved runs after one warm-up round; rss is the peak)")
+    by_label = {v.label: v for v in found if v.runs}
+    tach = by_label.get("tach")
+    linter = {
+        "cold": by_label.get("import-linter (no cache)"),
+        "warm": by_label.get("import-linter (cache)"),
+    }
+    print()
+    head = (
+        f"{'ratio (median of per-round ratios)':<38}{'/ tach':>8}{'target':>8}"
+        f"{'/ import-linter':>17}"
+    )
+    print(head)
+    print("-" * len(head))
+    for variant in found:
+        if not variant.runs or "archrules" not in variant.label:
+            continue
+        kind = variant.label.split("(", 1)[1].rstrip(")")
+        vs_tach = f"{paired_ratio(variant, tach):.2f}" if tach else "-"
+        target = TARGETS.get(kind)
+        mark = (
+            ""
+            if target is None or not tach
+            else (" ok" if paired_ratio(variant, tach) <= target else " no")
+        )
+        peer = linter["cold" if kind == "cold" else "warm"]
+        vs_linter = f"{paired_ratio(variant, peer):.2f}" if peer else "-"
+        print(
+            f"{variant.label:<38}{vs_tach:>8}{'' if target is None else f'<= {target:.2f}':>8}"
+            f"{mark:<3}{vs_linter:>14}"
+        )
+    for variant in found:
+        if variant.failure:
+            print(f"\n{variant.failure}")
+
+
+def directory_bytes(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+
+
+def source_bytes(work: Path) -> int:
+    return sum(p.stat().st_size for p in work.rglob("*.py"))
+
+
+def print_cache_size(label: str, cache: Path, work: Path) -> None:
+    used, source = directory_bytes(cache), source_bytes(work)
+    files = len(list(cache.glob("*"))) if cache.is_dir() else 0
+    print(
+        f"{label} cache on disk / source: {used / source:.3f} "
+        f"({used / 1e6:.1f} MB in {files} files / {source / 1e6:.1f} MB of .py)"
+    )
+
+
+# --- growth: the project copied under new names -------------------------------------------
+
+
+def make_copies(work: Path, package: str, factor: int) -> list[str]:
+    """Copy the package ``factor - 1`` times under new names, their imports renamed too
+    (each copy is a project of its own size, importing itself)."""
+    word = re.compile(rf"\b{re.escape(package)}\b")
+    names = [package]
+    for n in range(2, factor + 1):
+        name = f"{package}_copy{n}"
+        names.append(name)
+        for source in (work / package).rglob("*"):
+            target = work / name / source.relative_to(work / package)
+            if source.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            elif source.suffix == ".py":
+                target.parent.mkdir(parents=True, exist_ok=True)
+                text = source.read_text(encoding="utf-8", errors="surrogateescape")
+                target.write_text(word.sub(name, text), encoding="utf-8", errors="surrogateescape")
+    return names
+
+
+def measure_growth(
+    source: Path,
+    package: str,
+    layers: Sequence[str],
+    factors: Sequence[int],
+    repeat: int,
+    temp: Path,
+) -> None:
+    """archrules cold / warm / one file changed, and tach, at 1x, 2x, 4x ... the corpus."""
+    rows: list[tuple[int, int, dict[str, float], dict[str, float]]] = []
+    for factor in factors:
+        work = temp / f"growth-{factor}"
+        work.mkdir()
+        shutil.copytree(source / package, work / package)
+        make_copies(work, package, factor)
+        write_configs(work, package, layers)
+        files = sum(1 for _ in work.rglob("*.py"))
+        edit = OneFileEdit(work, package)
+        found = variants(work, temp / f"growth-cache-{factor}", edit, peers=False)
+        print(f"growth x{factor}: {files} files", flush=True)
+        measure(found, work, repeat)
+        medians = {v.label: v.median("wall") for v in found if v.runs}
+        tach = next((v for v in found if v.label == "tach" and v.runs), None)
+        ratios = {
+            v.label: paired_ratio(v, tach) for v in found if v.runs and tach and v is not tach
+        }
+        rows.append((factor, files, medians, ratios))
+        shutil.rmtree(work)
+    print()
+    print("growth: median wall s (x = / the 1x figure; r = / tach in the same rounds)")
+    labels = list(rows[0][2])
+    print(f"{'corpus':<8}{'files':>7}" + "".join(f"{label:>30}" for label in labels))
+    base = rows[0][2]
+    for factor, files, medians, ratios in rows:
+        cells = []
+        for label in labels:
+            value = medians.get(label)
+            if value is None:
+                cells.append(f"{'-':>30}")
+                continue
+            r = ratios.get(label)
+            cell = f"{value:.2f} s x{value / base[label]:.2f}" + (f" r{r:.2f}" if r else "")
+            cells.append(f"{cell:>30}")
+        print(f"{f'{factor}x':<8}{files:>7}" + "".join(cells))
+
+
+def old_checkout(ref: str, into: Path) -> Path:
+    """``server/`` of the repository at ``ref`` (git archive), to run the old archrules."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", ref, "server"], capture_output=True, check=True
+    ).stdout
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(
+            into
+        )
+    return into / "server"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -571,6 +763,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--layers", help="comma-separated layers, top to bottom (default: built in or derived)"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile a cold archrules check")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also run archrules as of git REF (e.g. main), side by side: old / new ratios",
+    )
+    parser.add_argument(
+        "--growth",
+        metavar="N,N,...",
+        help="also measure at these multiples of the corpus (copies under new names), e.g. 1,2,4",
+    )
+    parser.add_argument(
+        "--growth-repeat", type=int, default=1, help="timed runs per variant for --growth"
+    )
+    parser.add_argument(
+        "--skip-main", action="store_true", help="skip the main table (e.g. only --growth)"
+    )
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="skip the in-process incremental figures"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -602,30 +813,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(title)
         print(f"contract: layers {' > '.join(layers)} (indirect, type-checking imports ignored)")
         print(f"work dir: {work}")
-        found = variants(work, cache)
-        measure(found, work, args.repeat)
-        print_table(title, found, args.repeat)
+        old = old_checkout(args.compare, temp / "old") if args.compare else None
+        edit = OneFileEdit(work, package)
+        print(f"one-file edits: {edit.path.relative_to(work)}")
+        if not args.skip_main:
+            found = variants(work, cache, edit, old)
+            measure(found, work, args.repeat)
+            edit.restore()
+            print_table(title, found, args.repeat)
+            print()
+            print_cache_size("archrules", cache, work)
+            if old is not None:
+                print_cache_size("old archrules", cache.with_name(cache.name + "-old"), work)
 
-        try:
-            inc = measure_incremental(work, layers, args.edits)
-        except Exception as error:
-            print(f"\nincremental engine: FAILED: {error!r}")
+        if args.growth:
+            factors = [int(f) for f in args.growth.split(",") if f.strip()]
+            measure_growth(work, package, layers, factors, args.growth_repeat, temp)
+
+        if args.no_incremental:
+            pass
         else:
-            print(
-                f"\nincremental engine, in-process ({inc.violations} violations; "
-                f"{len(inc.no_import_ms)} edits of each kind):"
-            )
-            print(f"  open_project, no cache:            {inc.open_s:.2f} s")
-            print(f"  first violations():                {inc.first_violations_ms:.0f} ms")
-            for label, values in (
-                ("edit, no import change", inc.no_import_ms),
-                ("edit, new import", inc.new_import_ms),
-            ):
-                if values:
-                    print(
-                        f"  {label + ':':<34} median {statistics.median(values):.1f} ms "
-                        f"(min {min(values):.1f}, max {max(values):.1f})"
-                    )
+            try:
+                inc = measure_incremental(work, layers, args.edits)
+            except Exception as error:
+                print(f"\nincremental engine: FAILED: {error!r}")
+            else:
+                print(
+                    f"\nincremental engine, in-process ({inc.violations} violations; "
+                    f"{len(inc.no_import_ms)} edits of each kind):"
+                )
+                print(f"  open_project, no cache:            {inc.open_s:.2f} s")
+                print(f"  first violations():                {inc.first_violations_ms:.0f} ms")
+                for label, values in (
+                    ("edit, no import change", inc.no_import_ms),
+                    ("edit, new import", inc.new_import_ms),
+                ):
+                    if values:
+                        print(
+                            f"  {label + ':':<34} median {statistics.median(values):.1f} ms "
+                            f"(min {min(values):.1f}, max {max(values):.1f})"
+                        )
 
         if args.profile:
             print("\narchrules check --no-cache under cProfile (in-process), top by cumulative:")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,18 @@ from archrules.core.config import load_config
 from archrules.core.model import ProjectModel
 from archrules.core.project import Project, open_project
 from archrules.core.types import Violation
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _never_the_users_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test, and every process a test starts, caches in a temporary directory."""
+    saved = os.environ.get("ARCHRULES_CACHE_DIR")
+    os.environ["ARCHRULES_CACHE_DIR"] = str(tmp_path_factory.mktemp("archrules-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("ARCHRULES_CACHE_DIR", None)
+    else:
+        os.environ["ARCHRULES_CACHE_DIR"] = saved
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -336,15 +337,18 @@ def test_unreadable_file_is_reported(tmp_path: Path, capsys, monkeypatch) -> Non
             "src/app/core.py": "",
         },
     )
-    real_read = Path.read_bytes
+    from archrules.core import pool, project
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "core.py":
+    real_open = open
+
+    def fake_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("core.py"):
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    code, out, _ = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
+    for module in (pool, project):  # the readers (root may read anything: chmod won't do)
+        monkeypatch.setattr(module, "open", fake_open, raising=False)
+    code, out, _ = run(["check", "--no-cache", "--jobs", "1"], tmp_path, capsys, monkeypatch)
     assert code == 1
     assert "src/app/core.py:1:1: unreadable-file cannot read this file: Permission denied" in out
 
@@ -400,26 +404,28 @@ def test_cache_gives_the_same_result_and_survives_corruption(  # type: ignore[no
     shop: Path, capsys, monkeypatch, _isolated_cache: Path
 ) -> None:
     _, cold, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
-    cache_files = list(_isolated_cache.glob("facts-*.json"))
-    assert len(cache_files) == 1
+    cache_files = sorted(_isolated_cache.glob("*.arc"))
+    assert [p.name.split("-")[0] for p in cache_files] == ["configs", "facts", "result"]
     _, warm, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
     assert warm == cold
-    # an edit is seen through the cache (keyed by content)
+    # an edit is seen through the cache (the fingerprint changed, then the content)
     cart = shop / "src/shop/domain/cart.py"
     cart.write_text(
         cart.read_text(encoding="utf-8").replace("from ..web", "from ..domain"), encoding="utf-8"
     )
     _, edited, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
     assert len(json.loads(edited)["violations"]) == len(PLANTED) - 1
-    # a corrupt cache file is ignored, then rewritten
-    cache_files[0].write_text("{garbage", encoding="utf-8")
+    # corrupt cache files are ignored, then rewritten
+    for path in cache_files:
+        path.write_bytes(b"{garbage")
     _, again, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
     assert again == edited
-    json.loads(cache_files[0].read_text(encoding="utf-8"))
+    assert all(p.read_bytes().startswith(b"archrules-cache") for p in cache_files)
     # --no-cache neither reads nor writes
-    cache_files[0].unlink()
+    for path in cache_files:
+        path.unlink()
     run(["check", "--no-cache"], shop, capsys, monkeypatch)
-    assert not list(_isolated_cache.glob("facts-*.json"))
+    assert not list(_isolated_cache.iterdir())
 
 
 # --- adr -------------------------------------------------------------------------------

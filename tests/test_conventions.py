@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from archrules.core.baseline import baseline_key
+from archrules.core.cache import decode_facts, encode_facts
 from archrules.core.config import DriftRule, load_config
 from archrules.core.conventions import (
     ConventionChecker,
@@ -20,7 +19,7 @@ from archrules.core.conventions import (
     is_dunder,
     name_matches,
 )
-from archrules.core.facts import extract_facts, facts_from_json, facts_to_json
+from archrules.core.facts import extract_facts
 from archrules.core.model import ProjectModel
 from archrules.core.types import Definition, FileFacts, Range
 from conftest import memory_model
@@ -287,49 +286,13 @@ def test_hashing_has_no_depth_limit() -> None:
     assert body_hash(deep) is not None
 
 
-# --- facts: JSON -----------------------------------------------------------------------
+# --- facts: the cache codec -----------------------------------------------------------
 
 
-def test_convention_facts_survive_json() -> None:
+def test_convention_facts_survive_the_cache_codec() -> None:
     original = facts(TOTAL + "import os\nos.getenv('X')\nclass A:\n    def m(self): ...\n")
     assert original.definitions and original.references
-    assert facts_from_json(json.loads(json.dumps(facts_to_json(original)))) == original
-
-
-def _mutated(key: str, index: int, value: Any) -> dict[str, Any]:
-    data: dict[str, Any] = facts_to_json(facts(TOTAL + "print(1)\n"))
-    row = data[key][0]
-    if index < 0:
-        data[key][0] = value
-    else:
-        row[index] = value
-    return data
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        _mutated("definitions", -1, "row"),
-        _mutated("definitions", -1, ["class"]),
-        _mutated("definitions", 0, "method"),
-        _mutated("definitions", 1, 1),
-        _mutated("definitions", 2, None),
-        _mutated("definitions", 3, "package"),
-        _mutated("definitions", 4, [0, 0]),
-        _mutated("definitions", 5, -1),
-        _mutated("definitions", 6, True),
-        _mutated("definitions", 7, "3"),
-        _mutated("definitions", 8, 12),
-        _mutated("references", -1, {}),
-        _mutated("references", -1, ["print", 0, 0, 0, 5]),
-        _mutated("references", 0, 1),
-        _mutated("references", 5, 1),
-        _mutated("references", 1, -1),
-    ],
-)
-def test_malformed_convention_facts_raise_value_error(data: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):
-        facts_from_json(data)
+    assert decode_facts(encode_facts(original)) == original
 
 
 # --- naming ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for archrules.core.facts: imports, exception comments, decoding, JSON form."""
+"""Tests for archrules.core.facts: imports, exception comments, decoding."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archrules.core import facts as facts_module
+from archrules.core.cache import decode_facts, encode_facts
 from archrules.core.facts import (
     _extract_with_ast,
     _extract_with_parso,
     decode_source,
     extract_facts,
-    facts_from_json,
-    facts_to_json,
 )
 from archrules.core.reading import parsopath as parso_module
 from archrules.core.reading import text as text_module
@@ -939,7 +938,7 @@ def test_extract_facts_never_raises_on_pythonish_text(text: str) -> None:
             if r is not None:
                 assert (r.line, r.col) <= (r.end_line, r.end_col)
                 assert r.end_line < len(lines_of(text))
-    assert facts_from_json(facts_to_json(result)) == result
+    assert decode_facts(encode_facts(result)) == result  # the cache codec round-trips
 
 
 # --- both paths agree ------------------------------------------------------------------
@@ -1230,82 +1229,6 @@ def test_exception_comments_in_a_file_without_final_newline() -> None:
 
 
 # --- JSON ------------------------------------------------------------------------------
-
-
-def test_json_round_trip() -> None:
-    import json
-
-    text = (
-        "import typing\nif typing.TYPE_CHECKING:\n    from .a import (b, c as d)  "
-        "# archrules: allow[r1, r2] ADR-0003 why\n"
-        "m = __import__('x.y')\n# archrules: allow[r3]\ndef broken(:\n"
-    )
-    original = extract_facts(text)
-    assert original.syntax_error is not None
-    assert original.exceptions and original.imports
-    data = json.loads(json.dumps(facts_to_json(original)))
-    assert facts_from_json(data) == original
-    empty = FileFacts()
-    assert facts_from_json(json.loads(json.dumps(facts_to_json(empty)))) == empty
-
-
-def _good_json() -> dict[str, Any]:
-    text = "from a import b  # archrules: allow[r] ADR-1\ndef f(:\n"
-    return facts_to_json(extract_facts(text))
-
-
-def _mutate(path: list[Any], value: Any) -> dict[str, Any]:
-    data = _good_json()
-    target: Any = data
-    for key in path[:-1]:
-        target = target[key]
-    if value is KeyError:
-        del target[path[-1]]
-    else:
-        target[path[-1]] = value
-    return data
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        None,
-        [],
-        "facts",
-        {},
-        _mutate(["version"], 1),  # before definitions and references
-        _mutate(["version"], KeyError),
-        _mutate(["line_count"], -1),
-        _mutate(["line_count"], True),
-        _mutate(["line_count"], "3"),
-        _mutate(["syntax_error"], "oops"),
-        _mutate(["syntax_error", "message"], 3),
-        _mutate(["syntax_error", "range"], [1, 2, 3]),
-        _mutate(["syntax_error", "range"], [1, 2, 3, -4]),
-        _mutate(["syntax_error", "range"], [1, 2, 3, 4.0]),
-        _mutate(["imports"], {}),
-        _mutate(["imports", 0], []),
-        _mutate(["imports", 0, "module"], None),
-        _mutate(["imports", 0, "name"], 1),
-        _mutate(["imports", 0, "level"], None),
-        _mutate(["imports", 0, "module_range"], None),
-        _mutate(["imports", 0, "name_range"], "x"),
-        _mutate(["imports", 0, "type_checking"], 0),
-        _mutate(["imports", 0, "dynamic"], KeyError),
-        _mutate(["exceptions"], None),
-        _mutate(["exceptions", 0, "rules"], ["a", 1]),
-        _mutate(["exceptions", 0, "rules"], "r"),
-        _mutate(["exceptions", 0, "rule_ranges"], [[0, 0, 0]]),
-        _mutate(["exceptions", 0, "adr"], "1"),
-        _mutate(["exceptions", 0, "adr_text"], 1),
-        _mutate(["exceptions", 0, "adr_range"], [0]),
-        _mutate(["exceptions", 0, "own_line"], None),
-        _mutate(["exceptions", 0, "range"], KeyError),
-    ],
-)
-def test_json_malformed_data_raises_value_error(data: object) -> None:
-    with pytest.raises(ValueError):
-        facts_from_json(data)
 
 
 # --- scanner corner cases --------------------------------------------------------------

@@ -264,7 +264,7 @@ class ConfigScan:
     skipped: tuple[tuple[Path, str], ...]
 
 
-def scan_configs(directory: Path) -> ConfigScan:
+def scan_configs(directory: Path, seen: list[str] | None = None) -> ConfigScan:
     """Every config in the tree rooted at ``directory`` (its own included).
 
     Skips VCS, virtual environment, cache and hidden directories; symlinked directories
@@ -272,6 +272,7 @@ def scan_configs(directory: Path) -> ConfigScan:
     (found in this walk) matches is left out with everything below it, nested configs
     included: ``exclude = ["examples"]`` keeps the examples' own configs from being
     checked. Directories that cannot be read are skipped and reported, never raised.
+    ``seen``, if given, receives every directory listed and config read (for snapshots).
     """
     root = Path(os.path.abspath(directory))
     found: list[Path] = []
@@ -280,8 +281,15 @@ def scan_configs(directory: Path) -> ConfigScan:
     pending: list[tuple[Path, tuple[tuple[Path, IgnoreRules], ...]]] = [(root, ())]
     while pending:
         current, excludes = pending.pop()
+        if seen is not None:
+            seen.append(str(current))  # a config added or removed changes its listing
+            pyproject = os.path.join(current, "pyproject.toml")
+            if os.path.isfile(pyproject):
+                seen.append(pyproject)  # its text decides
         config = _config_in(current)
         if config is not None:
+            if seen is not None:
+                seen.append(str(config))  # its exclude patterns decide
             found.append(config)
             own = _exclude_rules(config)
             if own is not None:
@@ -299,15 +307,15 @@ def scan_configs(directory: Path) -> ConfigScan:
                 pending.append((path, excludes))
             else:
                 reason = f"excluded by the 'exclude' pattern '{by[1]}' of {by[0]}"
-                skipped.extend((nested, reason) for nested in find_configs_below(path))
+                skipped.extend((nested, reason) for nested in find_configs_below(path, seen))
     skipped.sort()
     return ConfigScan(tuple(sorted(found)), tuple(skipped))
 
 
-def find_configs_below(directory: Path) -> list[Path]:
+def find_configs_below(directory: Path, seen: list[str] | None = None) -> list[Path]:
     """Every config in the tree rooted at ``directory`` that is checked (``scan_configs``),
     sorted. For a monorepo root without a config of its own."""
-    return list(scan_configs(directory).found)
+    return list(scan_configs(directory, seen).found)
 
 
 def _exclude_rules(config_path: Path) -> IgnoreRules | None:

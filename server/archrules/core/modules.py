@@ -276,8 +276,10 @@ class _Walk:
         config_rules: IgnoreRules,
         roots: Sequence[str],
         skip_dirs: Iterable[str],
+        seen: list[str] | None = None,
     ) -> None:
         self.root_dir = root_dir
+        self.seen = seen  # directories listed and files read, for snapshots (ADR-0010)
         self.config_rules = config_rules
         self.roots = roots
         self.root_paths = [Path(root) for root in roots]
@@ -330,6 +332,8 @@ class _Walk:
                 self.walk(index, frame)
 
     def root_frame(self, root: str) -> _Frame | None:
+        if self.seen is not None:
+            self.seen.append(root)  # a missing root that appears
         if any(root == skip or _below(root, skip) for skip in self.skip_paths):
             return None
         try:
@@ -357,6 +361,8 @@ class _Walk:
         stack = [start]
         while stack:
             directory, directory_path, parts, ignore, ancestors, mode, in_package = stack.pop()
+            if self.seen is not None:
+                self.seen.append(directory)
             try:
                 with os.scandir(directory) as iterator:
                     entries = sorted(iterator, key=_NAME)
@@ -501,6 +507,8 @@ class _Walk:
             return False
 
     def read_gitignore(self, path: str, ignore: IgnoreStack) -> IgnoreStack:
+        if self.seen is not None:
+            self.seen.append(path)
         try:
             rules = IgnoreRules.from_file(Path(path))
         except OSError as exc:
@@ -584,6 +592,8 @@ def _root_stack(
         directory = root_dir
         for part in os.path.relpath(root, root_dir).split(os.sep):
             path = os.path.join(directory, _GITIGNORE)
+            if walk is not None and walk.seen is not None:
+                walk.seen.extend((directory, path))
             try:
                 gitignores.append(IgnoreRules.from_file(Path(path)))
             except FileNotFoundError:
@@ -611,17 +621,20 @@ def discover(
     roots: Sequence[Path],
     exclude: Sequence[str],
     skip_dirs: Collection[Path] = (),
+    seen: list[str] | None = None,
 ) -> Discovery:
     """Find the modules under ``roots``.
 
     ``root_dir``: the config's directory (``exclude`` and its ``.gitignore`` are relative to
     it). ``roots``: source roots, in priority order. ``skip_dirs``: absolute directories to
-    leave out entirely (subtrees governed by nested configs).
+    leave out entirely (subtrees governed by nested configs). ``seen``, if given, receives
+    every directory listed and ``.gitignore`` read: while none of them changes, nor any
+    found file, discovery finds the same (a snapshot relies on it, ADR-0010).
     """
     root_dir_s = _abs(root_dir)
     config_rules = IgnoreRules.from_lines(exclude, Path(root_dir_s))
     root_list = _dedupe(_abs(root) for root in roots)
-    walk = _Walk(root_dir_s, config_rules, root_list, (_abs(d) for d in skip_dirs))
+    walk = _Walk(root_dir_s, config_rules, root_list, (_abs(d) for d in skip_dirs), seen)
     walk.run()
 
     kept: dict[str, SourceFile] = {}

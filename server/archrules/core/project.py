@@ -1,26 +1,42 @@
 """Opening a project from disk: config, ADRs, discovery, reading files (through the
-facts cache) into a ``ProjectModel``. The only part of the engine that walks the disk;
-adapters (CLI, language server) call it and then talk to the model."""
+facts cache, in worker processes when there are many) into a ``ProjectModel``. The only
+part of the engine that walks the disk; adapters (CLI, language server) call it and then
+talk to the model (or, for ``archrules check``, to a snapshot of its result, ADR-0010)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archrules.core.adr import AdrSet, find_adr_directory, load_adrs
-from archrules.core.cache import FactsCache, content_hash
+from archrules.core.adr import ADR_DIRECTORY_CANDIDATES, AdrSet, find_adr_directory, load_adrs
+from archrules.core.cache import (
+    FactsCache,
+    Inputs,
+    Result,
+    Snapshot,
+    content_hash,
+    decode_facts,
+    fingerprint,
+    result_from_tuple,
+    result_to_tuple,
+)
 from archrules.core.config import (
     Config,
     ConfigProblem,
+    ConfigScan,
     find_configs_below,
     load_config,
+    scan_configs,
 )
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Skipped, discover
-from archrules.core.types import Range
+from archrules.core.pool import read_sources
+from archrules.core.types import Range, Violation
 
 
 @dataclass
@@ -33,6 +49,20 @@ class Project:
     warnings: list[ConfigProblem] = field(default_factory=list)  # a config that checks nothing
     skipped: list[Skipped] = field(default_factory=list)  # files and directories not checked
     config_text: str = ""
+    result: Result | None = None  # the whole result, when it came from a snapshot
+
+    def violations(self) -> list[Violation]:
+        """Every finding: from the snapshot if there is one, else from the model."""
+        if self.result is not None:
+            return self.result.violations
+        assert self.model is not None
+        return self.model.violations()
+
+    @property
+    def file_count(self) -> int:
+        if self.result is not None:
+            return self.result.file_count
+        return self.model.file_count if self.model is not None else 0
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -74,14 +104,19 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     return project
 
 
-def discover_files(project: Project, configs_below: Iterable[Path] | None = None) -> list[Path]:
+def discover_files(
+    project: Project,
+    configs_below: Iterable[Path] | None = None,
+    seen: list[str] | None = None,
+) -> list[Path]:
     """The project's source files, nested projects' subtrees left out. ``configs_below``:
-    the configs in its tree if the caller knows them already (else the tree is walked)."""
+    the configs in its tree if the caller knows them already (else the tree is walked).
+    ``seen`` receives the directories listed and files read (see ``modules.discover``)."""
     config = project.config
     assert config is not None
-    below = find_configs_below(config.root_dir) if configs_below is None else configs_below
+    below = find_configs_below(config.root_dir, seen) if configs_below is None else configs_below
     nested = {p.parent for p in below if p.parent != config.root_dir}
-    discovery = discover(config.root_dir, config.roots, config.exclude, nested)
+    discovery = discover(config.root_dir, config.roots, config.exclude, nested, seen)
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
     project.skipped = list(discovery.skipped)
     model = project.model
@@ -101,46 +136,173 @@ def _shown(path: Path, root_dir: Path) -> str:
 
 
 def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
-    """Read one file from disk into the model (through the cache). False if it is gone."""
+    """Read one file from disk into the model (through the cache: a file whose size,
+    mtime and inode are unchanged is not read). False if it is gone."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            fp = fingerprint(os.fstat(handle.fileno()))
+            facts = cache.lookup(path, fp) if cache is not None else None
+            data = handle.read() if facts is None else b""
     except FileNotFoundError:
         model.remove(path)
         return False
     except OSError as error:
         model.set_unreadable(path, f"cannot read this file: {error.strerror}")
         return True
-    sha = content_hash(data)
-    facts = cache.get(path, sha) if cache is not None else None
     if facts is None:
-        facts = extract_facts(decode_source(data), model.wants_conventions)
-        if cache is not None:
-            cache.put(path, sha, facts)
+        sha = content_hash(data)
+        facts = cache.get(path, sha, fp) if cache is not None else None
+        if facts is None:
+            facts = extract_facts(decode_source(data), model.wants_conventions)
+            if cache is not None:
+                cache.put(path, sha, facts, fp)
     model.set_facts(path, facts)
     return True
 
 
+def read_all(
+    model: ProjectModel, paths: Iterable[Path], cache: FactsCache | None, jobs: int | None = None
+) -> None:
+    """Read many files into the model: unchanged ones (same fingerprint) from the cache
+    without reading them, the others in worker processes when there are enough
+    (``pool.read_sources``; ``jobs=1``: in this process)."""
+    todo: list[Path] = []
+    for path in paths:
+        facts = None
+        if cache is not None:
+            with contextlib.suppress(OSError):  # gone or unreadable: the read below says
+                facts = cache.lookup(path, fingerprint(os.stat(path)))
+        if facts is not None:
+            model.set_facts(path, facts)
+        else:
+            todo.append(path)
+    known = cache.hashes(todo) if cache is not None else None
+    for read in read_sources(todo, model.wants_conventions, known, jobs):
+        if read.missing:
+            model.remove(read.path)
+        elif read.error is not None:
+            model.set_unreadable(read.path, f"cannot read this file: {read.error}")
+        else:
+            facts = None
+            if read.facts is None and cache is not None:  # same bytes as cached
+                facts = cache.get(read.path, read.sha, read.fingerprint)
+            if facts is None:
+                if read.facts is None:  # pragma: no cover - the cache lost the entry
+                    read_into(model, read.path, cache)
+                    continue
+                facts = decode_facts(read.facts)
+                if cache is not None:
+                    cache.put(read.path, read.sha, read.facts, read.fingerprint)
+            model.set_facts(read.path, facts)
+
+
 def open_cache(project: Project, cache_dir: Path | None) -> FactsCache | None:
-    if cache_dir is None or project.config is None:
+    if cache_dir is None or project.config is None or project.model is None:
         return None
-    return FactsCache(cache_dir, project.config_path, project.config_text)
+    return FactsCache(cache_dir, project.config_path, project.model.wants_conventions)
 
 
-def open_project(config_path: Path, *, cache_dir: Path | None) -> Project:
-    """Everything at once, as ``archrules check`` needs it."""
+def _adr_inputs(project: Project, seen: Inputs) -> None:
+    """What the ADRs were read from: the directory (or where one would be found) and its
+    files."""
+    model = project.model
+    assert project.config is not None and model is not None
+    root = project.config.root_dir
+    seen.add(root)
+    for candidate in ADR_DIRECTORY_CANDIDATES:
+        path = root
+        for part in Path(candidate).parts:
+            path = path / part
+            seen.add(path)
+    directory = model.adrs.directory
+    if directory is not None:
+        seen.add(directory)
+        with contextlib.suppress(OSError):
+            seen.add_all(os.path.join(directory, name) for name in os.listdir(directory))
+
+
+def open_project(
+    config_path: Path,
+    *,
+    cache_dir: Path | None,
+    jobs: int | None = None,
+    snapshot: bool = False,
+) -> Project:
+    """Everything at once, as ``archrules check`` needs it. ``jobs``: worker processes for
+    reading files (see ``pool.read_sources``). ``snapshot`` (with a cache): the caller
+    needs only the result (``Project.violations()``, ``file_count``): it comes from the
+    last run's snapshot when no file, directory or ADR it was computed from changed; the
+    model then holds no file."""
     project = load_project(config_path)
     model = project.model
     if model is None:
         return project
-    files = discover_files(project)
+    seen = Inputs() if snapshot and cache_dir is not None else None
+    stored: Snapshot | None = None
+    check = hashlib.sha256(project.config_text.encode("utf-8", "surrogatepass")).digest()
+    if seen is not None:
+        assert cache_dir is not None
+        stored = Snapshot(cache_dir, "result", project.config_path, check=check)
+        value = stored.load()
+        if value is not None:
+            try:
+                result = result_from_tuple(value)
+            except ValueError:  # pragma: no cover - a file this version did not write
+                result = None
+            if result is not None:
+                project.result = result
+                project.notes.extend(result.notes)
+                project.problems.extend(result.config_problems)
+                project.skipped = list(result.skipped)
+                return project
+    notes_before = len(project.notes)
+    visited: list[str] = []
+    files = discover_files(project, seen=visited if seen is not None else None)
     cache = open_cache(project, cache_dir)
-    for path in files:
-        read_into(model, path, cache)
+    read_all(model, files, cache, jobs)
     if cache is not None:
-        cache.retain(set(files))
+        cache.retain(files)
         cache.save()
-    project.problems.extend(model.config_problems())
+    problems = model.config_problems()
+    project.problems.extend(problems)
+    if seen is not None and stored is not None:
+        seen.add_all(visited)
+        seen.add_all(files)
+        _adr_inputs(project, seen)
+        notes = project.notes[notes_before:]
+        project.result = Result(
+            model.violations(), problems, notes, model.file_count, list(project.skipped)
+        )
+        stored.save(result_to_tuple(project.result), seen)
+    if cache is not None:
+        problem = cache.dir.take_problem()  # one warning per process and directory
+        if problem is not None:
+            project.notes.append(problem)
     return project
+
+
+def find_configs(directory: Path, cache_dir: Path | None) -> ConfigScan:
+    """``config.scan_configs(directory)``, from a snapshot while no directory it walked
+    (nor any config it read) changed."""
+    if cache_dir is None:
+        return scan_configs(directory)
+    stored = Snapshot(cache_dir, "configs", directory.absolute())
+    value = stored.load()
+    if value is not None:
+        try:
+            found, skipped = value
+            return ConfigScan(
+                tuple(Path(p) for p in found), tuple((Path(p), str(r)) for p, r in skipped)
+            )
+        except (TypeError, ValueError):  # pragma: no cover - a file this version did not write
+            pass
+    seen, visited = Inputs(), list[str]()
+    scan = scan_configs(directory, visited)
+    seen.add_all(visited)
+    stored.save(
+        (tuple(str(p) for p in scan.found), tuple((str(p), r) for p, r in scan.skipped)), seen
+    )
+    return scan
 
 
 def load_project_adrs(config: Config, problems: list[ConfigProblem], notes: list[str]) -> AdrSet:
