@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from archrules.cli.main import main
+from archrules.core import project as project_module
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -335,14 +336,14 @@ def test_unreadable_file_is_reported(tmp_path: Path, capsys, monkeypatch) -> Non
             "src/app/core.py": "",
         },
     )
-    real_read = Path.read_bytes
+    real_read = project_module.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "core.py":
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "core.py":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_read(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(project_module, "read_bytes", read_bytes)
     code, out, _ = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
     assert code == 1
     assert "src/app/core.py:1:1: unreadable-file cannot read this file: Permission denied" in out

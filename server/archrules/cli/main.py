@@ -22,6 +22,7 @@ from archrules.core.baseline import (
 )
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, load_config, scan_configs
+from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
@@ -398,6 +399,7 @@ def _baseline(args: argparse.Namespace) -> int:
     for project, found in opened:
         assert project.config is not None
         target = args.baseline or project.config.root_dir / BASELINE_NAME
+        _refuse_to_replace_a_non_baseline(target)
         count = write_baseline(target, found)
         print(
             f"archrules: wrote {len(found)} violations ({count} entries) "
@@ -448,6 +450,18 @@ def _adr_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _refuse_to_replace_a_non_baseline(target: Path) -> None:
+    """``archrules baseline`` replaces a baseline, never another file of the user's."""
+    if not target.exists():
+        return
+    try:
+        load_baseline(target)
+    except BaselineError as error:
+        raise UsageError(
+            f"{target} exists and is not an archrules baseline; not overwritten ({error})"
+        ) from error
+
+
 # --- init ----------------------------------------------------------------------------
 
 
@@ -476,7 +490,9 @@ def _init(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     try:
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text, overwrite=args.force)
+    except FileExistsError as error:  # it appeared while archrules was inferring
+        raise UsageError(f"{target} already exists; --force overwrites it") from error
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror}") from error
     print(

@@ -18,6 +18,7 @@ from archrules.core.config import (
     load_config,
 )
 from archrules.core.facts import decode_source, extract_facts
+from archrules.core.files import read_bytes
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Skipped, discover
 from archrules.core.types import Range
@@ -37,7 +38,7 @@ class Project:
 
 def read_source(path: Path) -> tuple[bytes, str]:
     """The file's bytes and decoded text; raises OSError."""
-    data = path.read_bytes()
+    data = read_bytes(path)
     return data, decode_source(data)
 
 
@@ -48,7 +49,7 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     project = Project(config_path)
     if text is None:
         try:
-            text = decode_source(config_path.read_bytes())
+            text = decode_source(read_bytes(config_path))
         except OSError as error:
             project.problems.append(
                 ConfigProblem(config_path, Range(0, 0, 0, 0), f"cannot read: {error.strerror}")
@@ -103,7 +104,7 @@ def _shown(path: Path, root_dir: Path) -> str:
 def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
     """Read one file from disk into the model (through the cache). False if it is gone."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except FileNotFoundError:
         model.remove(path)
         return False

@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from archrules import __version__
 from archrules.core.cache import default_cache_dir
 from archrules.core.facts import decode_source
+from archrules.core.files import read_bytes
 from archrules.core.types import Violation
 from archrules.core.workspace import ProjectState, Workspace
 from archrules.lsp.convert import from_client_position, path_to_uri, split_lines, uri_to_path
@@ -191,7 +192,7 @@ class ArchrulesServer(LanguageServer):
         text = self.engine.overlays.get(path)
         if text is None:
             try:
-                text = decode_source(path.read_bytes())
+                text = decode_source(read_bytes(path))
             except OSError:
                 text = ""
         return split_lines(text)
