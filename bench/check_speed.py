@@ -136,10 +136,10 @@ def unpack(archive: Path, into: Path) -> Path:
             if hasattr(tarfile, "data_filter"):  # 3.12, and 3.10.12 / 3.11.4 onwards
                 tar.extractall(into, filter="data")
             else:
-                tar.extractall(into)
+                tar.extractall(into)  # noqa: S202 - Pythons without filters; the archive is from PyPI
     else:
         with zipfile.ZipFile(archive) as zf:
-            zf.extractall(into)
+            zf.extractall(into)  # noqa: S202 - zipfile drops absolute and ".." parts
     children = [p for p in into.iterdir() if p.is_dir()]
     # an sdist unpacks into one NAME-VERSION/ directory; a wheel directly
     if len(children) == 1 and not (children[0] / "__init__.py").exists():

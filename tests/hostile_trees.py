@@ -39,19 +39,20 @@ def base(root: Path, config: str = CONFIG) -> Path:
     return pkg
 
 
+LINE = b"value = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
+
+
 def big_file(root: Path, scale: float) -> None:
-    """A 50 MB module (read, parsed and checked)."""
+    """A 50 MB module: over the 10 MiB limit, refused before it is read."""
     pkg = base(root)
-    line = b"value = 'abcdefghijklmnopqrstuvwxyz0123456789'\n"
-    count = int(50_000_000 * scale) // len(line)
-    (pkg / "big.py").write_bytes(b"import pkg.web\n" + line * count)
+    (pkg / "big.py").write_bytes(b"import pkg.web\n" + LINE * (50_000_000 // len(LINE)))
 
 
-def oversized_file(root: Path, scale: float) -> None:
-    """An 80 MB module: above the 64 MiB read limit, refused before it is read."""
+def largest_file(root: Path, scale: float) -> None:
+    """A module just under the 10 MiB limit: read, parsed and checked."""
     pkg = base(root)
-    with open(pkg / "huge.py", "wb") as handle:
-        handle.truncate(80_000_000)  # sparse: costs no disk
+    count = int(10 * 1024 * 1024 * scale * 0.99) // len(LINE)
+    (pkg / "large.py").write_bytes(b"import pkg.web\n" + LINE * count)
 
 
 def million_imports(root: Path, scale: float) -> None:
@@ -150,8 +151,8 @@ def many_rules(root: Path, scale: float) -> None:
 
 
 CASES: dict[str, Callable[[Path, float], None]] = {
-    "50 MB file": big_file,
-    "80 MB file (over the limit)": oversized_file,
+    "50 MB file (over the limit)": big_file,
+    "10 MB file (under the limit)": largest_file,
     "a million imports": million_imports,
     "5,000-deep nesting": deep_nesting,
     "invalid encodings": bad_encodings,

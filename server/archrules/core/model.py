@@ -41,6 +41,7 @@ from archrules.core.config import (
 from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
+from archrules.core.files import MAX_FILE_BYTES, too_large
 from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge, compile_rules
@@ -165,6 +166,10 @@ class ProjectModel:
         return name, path.name == "__init__.py", roots.index(root) if root in roots else len(roots)
 
     def set_text(self, path: Path, text: str) -> bool:
+        """An editor's buffer; as big a file as ``files.read_bytes`` accepts (characters)."""
+        if len(text) > MAX_FILE_BYTES:
+            self.set_unreadable(path, f"cannot read this file: {too_large(len(text))}")
+            return self.module_for(path) is not None
         return self.set_facts(path, extract_facts(text, self.wants_conventions))
 
     def set_facts(self, path: Path, facts: FileFacts) -> bool:

@@ -14,7 +14,6 @@ import jedi  # type: ignore[import-untyped]
 from archrules.core.types import Range
 from archrules.core.workspace import ProjectState
 
-
 _ENVIRONMENT: list[object] = []
 
 

@@ -37,7 +37,7 @@ from pygls.protocol.json_rpc import (
 
 from archrules.lsp.logs import Log
 
-MAX_MESSAGE = 256 * 1024 * 1024  # bytes of one message body (a 50 MB file opened is ~60 MB)
+MAX_MESSAGE = 64 * 1024 * 1024  # bytes of one message body: a 10 MiB file, escaped, fits
 MAX_HEADER_LINE = 8 * 1024  # bytes of one header line; a longer line is dropped in pieces
 READ_CHUNK = 1024 * 1024
 STALL_SECONDS = 0.5  # a body that stops arriving while it holds the next header is cut there
