@@ -60,6 +60,8 @@ class RawServer:
             cwd=cwd,
         )
         self.messages: list[Message] = []
+        self.arrival: dict[Any, float] = {}  # response id -> time.monotonic() it arrived
+        self._write_lock = threading.Lock()
         self.stderr: list[bytes] = []
         self._cond = threading.Condition()
         self._next_id = 0
@@ -93,6 +95,8 @@ class RawServer:
                     length = int(value)
             assert length is not None, "the server sent a frame without Content-Length"
             message = json.loads(out.read(length))
+            if "method" not in message and "id" in message:
+                self.arrival[message["id"]] = time.monotonic()
             with self._cond:
                 self.messages.append(message)
                 self._cond.notify_all()
@@ -106,15 +110,17 @@ class RawServer:
     def send_bytes(self, data: bytes) -> None:
         stdin = self.proc.stdin
         assert stdin is not None
-        stdin.write(data)
-        stdin.flush()
+        with self._write_lock:  # bench/storm.py sends from two threads
+            stdin.write(data)
+            stdin.flush()
 
     def send(self, message: Any) -> None:
         self.send_bytes(frame(message))
 
     def new_id(self) -> int:
-        self._next_id += 1
-        return self._next_id
+        with self._write_lock:
+            self._next_id += 1
+            return self._next_id
 
     def request(self, method: str, params: Any = None) -> int:
         msg_id = self.new_id()

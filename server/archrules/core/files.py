@@ -23,6 +23,9 @@ from pathlib import Path
 # ~6 s per MiB on a loaded machine (bench/hostile.py): a bigger file is refused with a
 # message instead of taking minutes and gigabytes.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Imports in one module: real modules have hundreds; resolving and checking a million took
+# minutes and gigabytes (bench/hostile.py). A file with more is reported, not checked.
+MAX_IMPORTS_PER_FILE = 50_000
 
 
 class NotRegularFile(OSError):

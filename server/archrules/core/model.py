@@ -41,7 +41,7 @@ from archrules.core.config import (
 from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
-from archrules.core.files import MAX_FILE_BYTES, too_large
+from archrules.core.files import MAX_FILE_BYTES, MAX_IMPORTS_PER_FILE, too_large
 from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge, compile_rules
@@ -174,6 +174,13 @@ class ProjectModel:
 
     def set_facts(self, path: Path, facts: FileFacts) -> bool:
         """Add or replace a file. False if the file is not a module of this project."""
+        if len(facts.imports) > MAX_IMPORTS_PER_FILE:
+            message = (
+                f"cannot check this file: {len(facts.imports):,} imports (archrules checks at "
+                f"most {MAX_IMPORTS_PER_FILE:,} per file)"
+            )
+            self.set_unreadable(path, message)
+            return self.module_for(path) is not None
         found = self.module_for(path)
         if found is None:
             return False
