@@ -119,27 +119,21 @@ class ArchrulesServer(LanguageServer):
 
     async def _serve(self, reader: FrameReader) -> int:
         protocol = self.protocol
-        gone = asyncio.Event()
-        protocol.on_client_gone = gone.set
-        while protocol.exit_code is None and not gone.is_set():
-            frame_task = asyncio.ensure_future(next_frame(reader, self.log))
-            gone_task = asyncio.ensure_future(gone.wait())
-            await asyncio.wait({frame_task, gone_task}, return_when=asyncio.FIRST_COMPLETED)
-            gone_task.cancel()
-            if not frame_task.done():
-                frame_task.cancel()
+        protocol.on_client_gone = reader.abort
+        while protocol.exit_code is None and not protocol.client_gone:
+            body = await next_frame(reader, self.log)
+            if body is None:
                 break
-            body = frame_task.result()
-            if body is None:  # end of input: the client closed the connection
-                self.log.write("info", "input-closed")
-                return 0 if protocol._shutdown else 1
             rest = protocol.handle_body(body)
             if rest is not None:
                 reader.unread(rest)
             await asyncio.sleep(0)  # let handlers and checks run between messages
-        if gone.is_set():
+        if protocol.client_gone:
             return 0
-        return protocol.exit_code if protocol.exit_code is not None else 0
+        if protocol.exit_code is not None:
+            return protocol.exit_code
+        self.log.write("info", "input-closed")  # the client closed the connection
+        return 0 if protocol._shutdown else 1
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """pygls shows a popup for any error outside a request; a log line is enough (the

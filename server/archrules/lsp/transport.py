@@ -113,6 +113,8 @@ class FrameReader:
         done, _ = await asyncio.wait({self._pending}, timeout=timeout)
         if not done:
             return False
+        if self.eof or self._pending.cancelled():  # abort() was called
+            return False
         data = self._pending.result()
         self._pending = None
         if not data:
@@ -145,6 +147,12 @@ class FrameReader:
             if cut is not None:
                 return self._take(cut.start())
         return self._take(length)
+
+    def abort(self) -> None:
+        """End of input now (the client is gone): a pending read returns at once."""
+        self.eof = True
+        if self._pending is not None:
+            self._pending.cancel()
 
     def unread(self, data: bytes) -> None:
         self._buffer[:0] = data
