@@ -63,13 +63,15 @@ def million_imports(root: Path, scale: float) -> None:
 
 
 def deep_nesting(root: Path, scale: float) -> None:
-    """5,000 nested brackets, parentheses and blocks (``ast`` refuses them; the parso
-    fallback must not overflow the stack)."""
+    """5,000 nested brackets and parentheses, 2,000 nested blocks (5,000 would be 12 MiB of
+    indentation, over the file limit): ``ast`` refuses them, the parso fallback and every
+    walk must not overflow the stack."""
     pkg = base(root)
     depth = max(int(5_000 * scale), 300)
     (pkg / "brackets.py").write_text("import pkg.web\nx = " + "[" * depth + "]" * depth + "\n")
     (pkg / "parens.py").write_text("import pkg.web\nx = " + "(" * depth + "1" + ")" * depth)
-    blocks = "".join(" " * i + "if x:\n" for i in range(depth)) + " " * depth + "import os\n"
+    levels = min(depth, 2_000)
+    blocks = "".join(" " * i + "if x:\n" for i in range(levels)) + " " * levels + "import os\n"
     (pkg / "blocks.py").write_text(blocks)
     (pkg / "unclosed.py").write_text("import pkg.web\nx = " + "{" * depth)
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.hostile_trees import CASES
+from tests.hostile_trees import CASES, base
 from tests.lsp.raw import RawServer
 
 from archrules.core.files import (
@@ -22,6 +22,7 @@ from archrules.core.files import (
     read_text,
     write_atomic,
 )
+from archrules.core.project import open_project
 
 SCALE = 0.02  # 1 MB instead of 50, 20,000 imports instead of a million...
 VIOLATION = "src/pkg/core.py:1:8: layers"
@@ -69,6 +70,22 @@ def test_what_was_skipped_is_said(tmp_path: Path, name: str) -> None:
     out = check(root)
     for text in EXPECTED[name]:
         assert text in out.stdout + out.stderr
+
+
+def test_a_module_with_too_many_imports_is_reported_not_checked(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    pkg = base(root)
+    (pkg / "many.py").write_bytes(b"import a\n" * 60_000)
+    names = ", ".join(f"n{i}" for i in range(60_000))
+    (pkg / "names.py").write_text(f"from os import ({names})\n")  # one word, 60,000 imports
+    out = check(root)
+    assert VIOLATION in out.stdout
+    assert (
+        "src/pkg/many.py:1:1: unreadable-file cannot check this file: 60,000 imports "
+        "(archrules checks at most 50,000 per file)"
+    ) in out.stdout
+    assert "src/pkg/names.py:1:1: unreadable-file cannot check this file: 60,000" in out.stdout
 
 
 def test_the_server_indexes_a_hostile_tree_and_stays_responsive(tmp_path: Path) -> None:
@@ -165,8 +182,6 @@ def test_without_hard_links_an_exclusive_create_is_used(
 
 
 def test_commands_never_overwrite_a_users_file(tmp_path: Path) -> None:
-    from tests.hostile_trees import base
-
     root = tmp_path / "tree"
     root.mkdir()
     base(root)
@@ -195,3 +210,16 @@ def test_commands_never_overwrite_a_users_file(tmp_path: Path) -> None:
     assert run("init", "--write", "--force").returncode == 0
     assert (root / "archrules.toml").read_text() != config
     assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_editor_buffer_over_the_limit_is_refused_like_a_file(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    root.mkdir()
+    pkg = base(root)
+    project = open_project(root / "archrules.toml", cache_dir=None)
+    assert project.model is not None
+    assert project.model.set_text(pkg / "web.py", "#" * (MAX_FILE_BYTES + 1))
+    found = [v.message for v in project.model.violations() if v.rule == "unreadable-file"]
+    assert found == [
+        "cannot read this file: the file is too large (10.0 MiB; archrules reads at most 10.0 MiB)"
+    ]

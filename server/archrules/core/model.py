@@ -109,6 +109,24 @@ class _Source:
     conventions_owner: bool | None = None
 
 
+def refuse_reason(text: str) -> str | None:
+    """Why a file's text is not checked (SECURITY.md's bounds), or None. Counting the word
+    ``import`` costs milliseconds; parsing a million imports took minutes and gigabytes."""
+    if len(text) > MAX_FILE_BYTES:  # an editor buffer (files on disk are refused unread)
+        return f"cannot read this file: {too_large(len(text))}"
+    count = text.count("import")
+    if count > MAX_IMPORTS_PER_FILE:
+        return _too_many_imports(count)
+    return None
+
+
+def _too_many_imports(count: int) -> str:
+    return (
+        f"cannot check this file: {count:,} imports (archrules checks at most "
+        f"{MAX_IMPORTS_PER_FILE:,} per file)"
+    )
+
+
 class ProjectModel:
     """Everything archrules knows about one project (one config file)."""
 
@@ -166,20 +184,17 @@ class ProjectModel:
         return name, path.name == "__init__.py", roots.index(root) if root in roots else len(roots)
 
     def set_text(self, path: Path, text: str) -> bool:
-        """An editor's buffer; as big a file as ``files.read_bytes`` accepts (characters)."""
-        if len(text) > MAX_FILE_BYTES:
-            self.set_unreadable(path, f"cannot read this file: {too_large(len(text))}")
+        """A file's text (an editor's buffer, or read from disk)."""
+        refused = refuse_reason(text)
+        if refused is not None:
+            self.set_unreadable(path, refused)
             return self.module_for(path) is not None
         return self.set_facts(path, extract_facts(text, self.wants_conventions))
 
     def set_facts(self, path: Path, facts: FileFacts) -> bool:
         """Add or replace a file. False if the file is not a module of this project."""
-        if len(facts.imports) > MAX_IMPORTS_PER_FILE:
-            message = (
-                f"cannot check this file: {len(facts.imports):,} imports (archrules checks at "
-                f"most {MAX_IMPORTS_PER_FILE:,} per file)"
-            )
-            self.set_unreadable(path, message)
+        if len(facts.imports) > MAX_IMPORTS_PER_FILE:  # one ``from`` with a huge name list
+            self.set_unreadable(path, _too_many_imports(len(facts.imports)))
             return self.module_for(path) is not None
         found = self.module_for(path)
         if found is None:

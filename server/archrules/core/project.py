@@ -19,7 +19,7 @@ from archrules.core.config import (
 )
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes
-from archrules.core.model import ProjectModel
+from archrules.core.model import ProjectModel, refuse_reason
 from archrules.core.modules import Skipped, discover
 from archrules.core.types import Range
 
@@ -114,7 +114,12 @@ def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool
     sha = content_hash(data)
     facts = cache.get(path, sha) if cache is not None else None
     if facts is None:
-        facts = extract_facts(decode_source(data), model.wants_conventions)
+        text = decode_source(data)
+        refused = refuse_reason(text)
+        if refused is not None:
+            model.set_unreadable(path, refused)
+            return True
+        facts = extract_facts(text, model.wants_conventions)
         if cache is not None:
             cache.put(path, sha, facts)
     model.set_facts(path, facts)
