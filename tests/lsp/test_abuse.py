@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -463,3 +464,51 @@ def test_closing_stdin_ends_the_server(server: RawServer, project: Path) -> None
     assert stdin is not None
     stdin.close()
     assert server.proc.wait(10) in (0, 1)
+
+
+def test_over_tcp_the_same_transport_answers(env: dict[str, str], project: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "archrules", "server", "--tcp", f"127.0.0.1:{port}"],
+        env={**os.environ, **env},
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=20)
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        with conn:
+            conn.sendall(b"Content-Length: 1\r\n\r\n{}")
+            conn.sendall(
+                frame(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": 1,
+                        "method": "initialize",
+                        "params": {"capabilities": {}, "rootUri": project.as_uri()},
+                    }
+                )
+            )
+            conn.sendall(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+            conn.sendall(frame({"jsonrpc": "2.0", "method": "exit"}))
+            received = b""
+            while b'"id": 2' not in received:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        assert b'"code": -32700' in received and b'"capabilities"' in received
+        assert server.wait(10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
