@@ -274,7 +274,7 @@ def _rel(path: Path, cwd: Path) -> str:
 
 
 def _within(path: Path, roots: Sequence[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
+    return any(path.is_relative_to(root) for root in roots)  # ``in path.parents``: slow
 
 
 def _collect(
