@@ -512,3 +512,17 @@ def test_over_tcp_the_same_transport_answers(env: dict[str, str], project: Path)
         if server.poll() is None:
             server.kill()
         server.wait()
+
+
+def test_requests_for_unopened_documents_are_answered(ready: RawServer, project: Path) -> None:
+    for uri in [
+        (project / "src/shop/web/handlers.py").as_uri(),  # on disk, never opened
+        (project / "src/shop/web/missing.py").as_uri(),  # nowhere
+        "untitled:Untitled-1",
+    ]:
+        for method in HANDLERS_WITH_POSITION:
+            assert "result" in ready.call(method, position(uri, 5, 10))
+        assert "result" in ready.call("textDocument/documentLink", {"textDocument": {"uri": uri}})
+        ready.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert_responsive(ready)
+    assert_no_popup_or_traceback(ready)
