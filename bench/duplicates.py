@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quiet:
         return 0
     keys = sorted(groups)
-    shown = keys if args.all else random.Random(args.seed).sample(keys, min(args.sample, len(keys)))
+    sampler = random.Random(args.seed)  # noqa: S311 - picks examples to print, not a secret
+    shown = keys if args.all else sampler.sample(keys, min(args.sample, len(keys)))
     for number, key in enumerate(shown, start=1):
         how = "identical" if key not in renamed else "names differ"
         print(f"\n=== group {number}: {len(key)} copies, {how}")

@@ -337,17 +337,17 @@ def test_unreadable_file_is_reported(tmp_path: Path, capsys, monkeypatch) -> Non
             "src/app/core.py": "",
         },
     )
-    from archrules.core import pool, project
+    from archrules.core import files, pool, project
 
-    real_open = open
+    real_read = files.read_regular
 
-    def fake_open(path: str, *args: Any, **kwargs: Any) -> Any:
+    def read_regular(path: Path | str, *args: Any, **kwargs: Any) -> Any:
         if str(path).endswith("core.py"):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
+        return real_read(path, *args, **kwargs)
 
     for module in (pool, project):  # the readers (root may read anything: chmod won't do)
-        monkeypatch.setattr(module, "open", fake_open, raising=False)
+        monkeypatch.setattr(module, "read_regular", read_regular)
     code, out, _ = run(["check", "--no-cache", "--jobs", "1"], tmp_path, capsys, monkeypatch)
     assert code == 1
     assert "src/app/core.py:1:1: unreadable-file cannot read this file: Permission denied" in out

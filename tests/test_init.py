@@ -16,6 +16,7 @@ import pytest
 import tomllib
 
 from archrules.cli.main import main
+from archrules.core import infer
 from archrules.core.config import LayersRule, NamingRule, SizeRule, load_config
 from archrules.core.infer import (
     THRESHOLD,
@@ -441,14 +442,14 @@ def test_errors(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(tmp_path, SMALL)
     secret = tmp_path / "src" / "pkg" / "b.py"
-    read_bytes = Path.read_bytes
+    read_bytes = infer.read_bytes
 
     def refuse(path: Path) -> bytes:
         if path == secret:
             raise PermissionError(13, "Permission denied")
         return read_bytes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(infer, "read_bytes", refuse)
     proposal = infer_project(tmp_path)
     assert proposal.files == 2
     assert proposal.notes[0] == f"{secret} cannot be read (Permission denied): left out"

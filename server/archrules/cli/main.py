@@ -37,6 +37,7 @@ from archrules.core.baseline import (
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
 from archrules.core.conventions import KIND_NOTES
+from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
@@ -356,7 +357,7 @@ def _rel(path: Path, cwd: Path) -> str:
 
 
 def _within(path: Path, roots: Sequence[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
+    return any(path.is_relative_to(root) for root in roots)  # ``in path.parents``: slow
 
 
 @dataclass
@@ -555,12 +556,7 @@ def _baseline(args: argparse.Namespace) -> int:
         project = item.project
         assert project.config is not None
         target = args.baseline or project.config.root_dir / BASELINE_NAME
-        old: Baseline | None = None
-        if target.is_file():
-            try:
-                old = load_baseline(target)
-            except BaselineError as error:
-                raise UsageError(f"{error}; not overwritten") from error
+        old = _old_baseline(target)
         entries, kept = merge_baseline(old, item.found, item.scope())
         count = write_entries(target, entries)
         where = (
@@ -635,6 +631,19 @@ def _adr_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _old_baseline(target: Path) -> Baseline | None:
+    """The baseline that ``archrules baseline`` is about to update, or None; it replaces
+    a baseline, never another file of the user's."""
+    if not target.exists():
+        return None
+    try:
+        return load_baseline(target)
+    except BaselineError as error:
+        raise UsageError(
+            f"{target} exists and is not an archrules baseline; not overwritten ({error})"
+        ) from error
+
+
 # --- init ----------------------------------------------------------------------------
 
 
@@ -664,7 +673,9 @@ def _init(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     try:
-        target.write_text(text, encoding="utf-8")
+        write_atomic(target, text, overwrite=args.force)
+    except FileExistsError as error:  # it appeared while archrules was inferring
+        raise UsageError(f"{target} already exists; --force overwrites it") from error
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror}") from error
     print(

@@ -37,6 +37,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
+from archrules.core.files import read_bytes, write_atomic
 from archrules.core.types import format_adr_id
 
 AdrStatus = Literal["proposed", "accepted", "rejected", "deprecated", "superseded", "unknown"]
@@ -120,7 +121,7 @@ _TITLE_NUMBERING = re.compile(r"^(?:\d+\.|ADR[-_ ]?\d+[ \t]*[:.\-\u2013\u2014])[
 _LINK_TEXT = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _WORD = re.compile(r"[A-Za-z]+")
 _SUPERSEDED_BY = re.compile(r"\bsuper[sc]eded[ \t]+by\b", re.IGNORECASE)
-_SUPERSEDED = re.compile(r"\bsuper[sc]eded\b", re.IGNORECASE)
+_SUPERSEDED = re.compile(r"super[sc]eded", re.IGNORECASE)  # as _WORD finds it: "0superseded"
 _SUCCESSOR = re.compile(
     r"\bADR[-_ ]?(\d+)\b"  # ADR-0005, ADR 5
     r"|\[[ \t]*(\d+)\.[ \t]"  # adr-tools link text: [5. Use X](0005-use-x.md)
@@ -388,7 +389,7 @@ def load_adrs(directory: Path | None) -> AdrSet:
             continue
         path = directory / name
         try:
-            data = path.read_bytes()
+            data = read_bytes(path)
         except OSError as error:
             problems.append(_problem(path, f"cannot read the ADR: {error.strerror or error}"))
             continue
@@ -552,8 +553,7 @@ def create_adr(directory: Path, title: str, date: str) -> Path:
     number = next_number(load_adrs(directory))
     path = directory / f"{number:04d}-{slugify(title)}.md"
     text = render_new_adr(number, title, date)
-    with path.open("x", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
+    write_atomic(path, text, overwrite=False)
     return path
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from archrules.core.files import read_text, write_atomic
 from archrules.core.types import Violation
 
 BASELINE_NAME = "archrules-baseline.json"
@@ -82,7 +82,7 @@ class BaselineResult:
 
 def load_baseline(path: Path) -> Baseline:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except OSError as error:
         raise BaselineError(f"{path}: cannot read the baseline: {error.strerror}") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -178,15 +178,7 @@ def write_baseline(path: Path, violations: Iterable[Violation], root: Path | Non
 def write_entries(path: Path, entries: Counter[Entry]) -> int:
     """Write atomically (a reader never sees half a file); returns the number of entries."""
     text = render_baseline(entries)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".archrules-baseline-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text, overwrite=True)
     return len(json.loads(text)["entries"])
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
+from archrules.core.files import read_text
 from archrules.core.ignore import IgnoreRules
 from archrules.core.tomlpos import KeyPath, TomlPositions
 from archrules.core.types import RULE_KINDS, SEVERITIES, Kind, Range, Severity, parse_adr_id
@@ -173,7 +174,7 @@ def load_config(path: Path, text: str | None = None) -> ConfigResult:
     path = Path(os.path.abspath(path))
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path, "utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             return _unusable(path, _ORIGIN, f"cannot read the config: {error}")
     try:
@@ -367,7 +368,7 @@ _ARCHRULES_HEADER = re.compile(
 
 def _declares_archrules(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
+        text = read_text(pyproject, "utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     try:

@@ -42,6 +42,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from archrules.core.files import read_bytes
+
 __all__ = ["IgnorePattern", "IgnoreRules", "IgnoreStack", "compile_pattern"]
 
 _POSIX_CLASSES = {
@@ -365,8 +367,7 @@ class IgnoreRules:
     @staticmethod
     def from_file(path: Path) -> IgnoreRules:
         """Read an ignore file (relative to its directory). Raises ``OSError``."""
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read()
+        text = read_bytes(path).decode("utf-8", errors="surrogateescape")
         return IgnoreRules.from_lines(text.split("\n"), Path(path).parent)
 
     def rebased(self, base: Path) -> IgnoreRules:

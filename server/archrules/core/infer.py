@@ -54,6 +54,7 @@ from archrules.core.config import Config, find_configs_below, load_config
 from archrules.core.conventions import is_dunder, name_matches
 from archrules.core.expressions import NAME_STYLES
 from archrules.core.facts import decode_source, extract_facts
+from archrules.core.files import read_bytes
 from archrules.core.graph import reach_masks, strongly_connected
 from archrules.core.model import ProjectModel
 from archrules.core.modules import discover
@@ -636,7 +637,7 @@ def infer_project(root_dir: Path) -> Proposal:
     unreadable: list[str] = []
     for source in discovery.files:
         try:
-            text = decode_source(source.path.read_bytes())
+            text = decode_source(read_bytes(source.path))
         except OSError as error:
             unreadable.append(f"{source.path} cannot be read ({error.strerror}): left out")
             continue

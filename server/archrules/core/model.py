@@ -41,6 +41,7 @@ from archrules.core.config import (
 from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
+from archrules.core.files import MAX_IMPORTS_PER_FILE, refuse_reason, too_many_imports
 from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge, compile_rules
@@ -165,10 +166,18 @@ class ProjectModel:
         return name, path.name == "__init__.py", roots.index(root) if root in roots else len(roots)
 
     def set_text(self, path: Path, text: str) -> bool:
+        """A file's text (an editor's buffer, or read from disk)."""
+        refused = refuse_reason(text)
+        if refused is not None:
+            self.set_unreadable(path, refused)
+            return self.module_for(path) is not None
         return self.set_facts(path, extract_facts(text, self.wants_conventions))
 
     def set_facts(self, path: Path, facts: FileFacts) -> bool:
         """Add or replace a file. False if the file is not a module of this project."""
+        if len(facts.imports) > MAX_IMPORTS_PER_FILE:  # one ``from`` with a huge name list
+            self.set_unreadable(path, too_many_imports(len(facts.imports)))
+            return self.module_for(path) is not None
         found = self.module_for(path)
         if found is None:
             return False

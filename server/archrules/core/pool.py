@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from archrules.core.cache import Fingerprint, content_hash, encode_facts, fingerprint
 from archrules.core.facts import decode_source, extract_facts
+from archrules.core.files import read_regular, refuse_reason
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -37,9 +38,10 @@ CHUNKS_PER_JOB = 4  # chunks per worker: big enough to be cheap to ship, enough 
 
 @dataclass(frozen=True)
 class SourceRead:
-    """One file read from disk: ``missing`` (it is gone), ``error`` (unreadable: the
-    reason), else its fingerprint, content hash and encoded facts (``facts`` is None when
-    the hash equals the one the caller already knew: its facts are unchanged)."""
+    """One file read from disk: ``missing`` (it is gone), ``error`` (not checked: the
+    message for the user), else its fingerprint, content hash and encoded facts (``facts``
+    is None when the hash equals the one the caller already knew: its facts are
+    unchanged)."""
 
     path: Path
     fingerprint: Fingerprint | None = None
@@ -68,21 +70,24 @@ def _read_chunk(paths: Sequence[str], known: Sequence[bytes | None], conventions
     rows: list[tuple[object, ...]] = []
     for path, sha_known in zip(paths, known, strict=True):
         try:
-            with open(path, "rb") as handle:
-                fp = fingerprint(os.fstat(handle.fileno()))
-                data = handle.read()
+            info, data = read_regular(path)
         except FileNotFoundError:
             rows.append((None, b"", None, None))
             continue
         except OSError as error:
-            rows.append((None, b"", None, error.strerror or str(error)))
+            rows.append((None, b"", None, f"cannot read this file: {error.strerror or error}"))
             continue
+        assert data is not None
+        fp = fingerprint(info)
         sha = content_hash(data)
-        blob = (
-            None
-            if sha == sha_known
-            else encode_facts(extract_facts(decode_source(data), conventions))
-        )
+        blob = None
+        if sha != sha_known:
+            text = decode_source(data)
+            refused = refuse_reason(text)
+            if refused is not None:
+                rows.append((None, b"", None, refused))
+                continue
+            blob = encode_facts(extract_facts(text, conventions))
         rows.append((fp, sha, blob, None))
     return marshal.dumps(rows)
 

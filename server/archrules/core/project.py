@@ -33,10 +33,11 @@ from archrules.core.config import (
     scan_configs,
 )
 from archrules.core.facts import decode_source, extract_facts
+from archrules.core.files import read_bytes, read_regular, refuse_reason
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Skipped, discover
 from archrules.core.pool import read_sources
-from archrules.core.types import Range, Violation
+from archrules.core.types import FileFacts, Range, Violation
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Project:
 
 def read_source(path: Path) -> tuple[bytes, str]:
     """The file's bytes and decoded text; raises OSError."""
-    data = path.read_bytes()
+    data = read_bytes(path)
     return data, decode_source(data)
 
 
@@ -78,7 +79,7 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
     project = Project(config_path)
     if text is None:
         try:
-            text = decode_source(config_path.read_bytes())
+            text = decode_source(read_bytes(config_path))
         except OSError as error:
             project.problems.append(
                 ConfigProblem(config_path, Range(0, 0, 0, 0), f"cannot read: {error.strerror}")
@@ -138,22 +139,34 @@ def _shown(path: Path, root_dir: Path) -> str:
 def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
     """Read one file from disk into the model (through the cache: a file whose size,
     mtime and inode are unchanged is not read). False if it is gone."""
+    cached: FileFacts | None = None
+
+    def need(info: os.stat_result) -> bool:
+        nonlocal cached
+        cached = cache.lookup(path, fingerprint(info)) if cache is not None else None
+        return cached is None
+
     try:
-        with open(path, "rb") as handle:
-            fp = fingerprint(os.fstat(handle.fileno()))
-            facts = cache.lookup(path, fp) if cache is not None else None
-            data = handle.read() if facts is None else b""
+        info, data = read_regular(path, need)
     except FileNotFoundError:
         model.remove(path)
         return False
     except OSError as error:
         model.set_unreadable(path, f"cannot read this file: {error.strerror}")
         return True
+    facts = cached
     if facts is None:
+        assert data is not None
+        fp = fingerprint(info)
         sha = content_hash(data)
         facts = cache.get(path, sha, fp) if cache is not None else None
         if facts is None:
-            facts = extract_facts(decode_source(data), model.wants_conventions)
+            text = decode_source(data)
+            refused = refuse_reason(text)
+            if refused is not None:
+                model.set_unreadable(path, refused)
+                return True
+            facts = extract_facts(text, model.wants_conventions)
             if cache is not None:
                 cache.put(path, sha, facts, fp)
     model.set_facts(path, facts)
@@ -181,7 +194,7 @@ def read_all(
         if read.missing:
             model.remove(read.path)
         elif read.error is not None:
-            model.set_unreadable(read.path, f"cannot read this file: {read.error}")
+            model.set_unreadable(read.path, read.error)
         else:
             facts = None
             if read.facts is None and cache is not None:  # same bytes as cached

@@ -28,6 +28,7 @@ from archrules.core.baseline import (
 from archrules.core.cache import FactsCache
 from archrules.core.config import ConfigProblem, find_config, find_configs_below
 from archrules.core.facts import decode_source
+from archrules.core.files import read_bytes
 from archrules.core.modules import PathStatus, path_status
 from archrules.core.project import (
     Project,
@@ -358,7 +359,7 @@ class Workspace:
         if path in self.overlays:
             return self.overlays[path]
         try:
-            return decode_source(path.read_bytes())
+            return decode_source(read_bytes(path))
         except OSError:
             return None
 

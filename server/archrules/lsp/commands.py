@@ -40,6 +40,7 @@ def register(server: ArchrulesServer) -> None:
             "discovered": total,
             "indexing": server.engine.indexing,
             "openDocuments": len(server.versions),
+            "inFlight": server.protocol.in_flight,
             "diagnosticsMode": "pull" if server.pull else "push",
             "positionEncoding": str(server.encoding),
             "timings": list(server.log.timings),

@@ -71,7 +71,9 @@ def uri_to_path(uri: str) -> Path | None:
         path = to_fs_path(uri)
     except (ValueError, IndexError):
         return None
-    return Path(path) if path else None
+    if not path or "\x00" in path:  # no file has a NUL byte in its name
+        return None
+    return Path(path)
 
 
 def path_to_uri(path: Path) -> str:

@@ -12,7 +12,7 @@ from lsprotocol import types
 from archrules.lsp.server import ArchrulesServer
 from archrules.lsp.settings import SECTION, parse_settings
 
-PARENT_POLL_SECONDS = 2.0
+PARENT_POLL_SECONDS = 0.2  # exit within a second of the editor dying
 WATCHED = (
     "**/*.py",
     "**/archrules.toml",
@@ -168,16 +168,32 @@ async def watch_parent(server: ArchrulesServer) -> None:
     assert pid is not None
     while True:
         await asyncio.sleep(PARENT_POLL_SECONDS)
-        if not _alive(pid):
+        if not parent_alive(pid, server.launched_by):
             server.log.write("info", "client-process-gone", pid=pid)
             os._exit(0)
 
 
-def _alive(pid: int) -> bool:
+def parent_alive(pid: int, launched_by: int) -> bool:
+    """Whether process ``pid`` still runs. A dead process that its own parent has not reaped
+    yet (a zombie) still answers ``kill(pid, 0)``: its state in /proc says Z. When ``pid``
+    is the process that started us, being handed to another parent also means it died."""
+    if pid == launched_by and os.getppid() != launched_by:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return _proc_state(pid) not in ("Z", "X")
+
+
+def _proc_state(pid: int) -> str | None:
+    """The state letter of /proc/PID/stat (Linux); None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    fields = text.rpartition(b")")[2].split()
+    return fields[0].decode() if fields else None

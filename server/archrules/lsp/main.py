@@ -29,7 +29,5 @@ def serve(tcp: str | None, log_file: Path | None, level: str) -> int:
         if not port.isdigit():
             print(f"archrules: error: --tcp wants HOST:PORT, not {tcp!r}", file=sys.stderr)
             return 2
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
+        return server.serve_tcp(host or "127.0.0.1", int(port))
+    return server.serve_stdio(sys.stdin.buffer, sys.stdout.buffer)

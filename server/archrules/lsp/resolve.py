@@ -1,5 +1,9 @@
-"""What an imported name really is, by jedi's static inference (never executing project
-code: jedi parses source files; compiled extensions of the project are not loaded)."""
+"""What an imported name really is, by jedi's static inference, never executing project
+code: jedi parses source files; compiled extensions of the project are not loaded
+(``load_unsafe_extensions=False``); and jedi runs inside the server's own interpreter
+(``InterpreterEnvironment``). Left to itself, jedi would start the interpreter of the
+virtualenv named by ``VIRTUAL_ENV`` (the project's, when the editor was started from it),
+which runs that environment's ``.pth`` files and ``sitecustomize`` (SECURITY.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,15 @@ import jedi  # type: ignore[import-untyped]
 
 from archrules.core.types import Range
 from archrules.core.workspace import ProjectState
+
+_ENVIRONMENT: list[object] = []
+
+
+def _environment() -> object:
+    """jedi's environment for this very interpreter (made once: it is not cheap)."""
+    if not _ENVIRONMENT:
+        _ENVIRONMENT.append(jedi.InterpreterEnvironment())
+    return _ENVIRONMENT[0]
 
 
 def _word(line_text: str, col: int) -> tuple[int, int]:
@@ -52,7 +65,12 @@ def defining_module(
         load_unsafe_extensions=False,
     )
     try:
-        script = jedi.Script(code="\n".join(lines), path=str(path), project=project)
+        script = jedi.Script(
+            code="\n".join(lines),
+            path=str(path),
+            project=project,
+            environment=_environment(),
+        )
         names = script.goto(line + 1, start, follow_imports=True)
     except Exception:  # jedi gives up on some inputs; a hover is not worth a crash
         return None

@@ -14,20 +14,31 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from archrules import __version__
 from archrules.core.cache import default_cache_dir
 from archrules.core.facts import decode_source
+from archrules.core.files import read_bytes
 from archrules.core.types import Violation
 from archrules.core.workspace import ProjectState, Workspace
 from archrules.lsp.convert import from_client_position, path_to_uri, split_lines, uri_to_path
 from archrules.lsp.logs import Log
 from archrules.lsp.settings import Settings
 from archrules.lsp.store import DiagnosticsStore
+from archrules.lsp.transport import (
+    READ_CHUNK,
+    ClientGone,
+    FrameReader,
+    GuardedProtocol,
+    StreamWriter,
+    next_frame,
+    stdin_chunks,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,11 +55,16 @@ class Located:
 
 
 class ArchrulesServer(LanguageServer):
+    protocol: GuardedProtocol
+
     def __init__(self, log: Log | None = None, cache_dir: Path | None = None) -> None:
-        super().__init__("archrules", __version__)
+        super().__init__("archrules", __version__, protocol_cls=GuardedProtocol)
         self.log = log or Log()
+        self.protocol.log = self.log
         self.engine = Workspace(cache_dir)
-        self.settings = Settings()
+        # the command line's --log-level stays until a client setting changes it
+        self.settings = Settings(log_level=self.log.level)
+        self.launched_by = os.getppid()  # the parent at start: the editor, or a wrapper
         self.store = DiagnosticsStore()
         self.encoding: str = types.PositionEncodingKind.Utf16
         self.pull = False  # the client pulls diagnostics (textDocument/diagnostic)
@@ -58,6 +74,73 @@ class ArchrulesServer(LanguageServer):
         self._check_pending = False
         self.index_task: asyncio.Task[None] | None = None
         self.parent_task: asyncio.Task[None] | None = None
+
+    # --- the transport (ADR-0012) ------------------------------------------------------
+
+    def serve_stdio(self, stdin: BinaryIO, stdout: BinaryIO) -> int:
+        """Serve one client over stdio through the guarded transport; the exit code."""
+        self.protocol.set_writer(StreamWriter(stdout))
+        reader = FrameReader(stdin_chunks(stdin.fileno()))
+        try:
+            return asyncio.run(self._serve(reader))
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self._release()
+
+    def serve_tcp(self, host: str, port: int) -> int:
+        """Serve the first client that connects to HOST:PORT; the exit code."""
+
+        async def main() -> int:
+            connected: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+            async def connection(
+                reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+            ) -> None:
+                self.protocol.set_writer(_SocketWriter(writer))
+                code = await self._serve(FrameReader(lambda: reader.read(READ_CHUNK)))
+                writer.close()
+                if not connected.done():
+                    connected.set_result(code)
+
+            server = await asyncio.start_server(connection, host, port)
+            self.log.write("info", "listening", host=host, port=port)
+            async with server:
+                return await connected
+
+        try:
+            return asyncio.run(main())
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._thread_pool is not None:
+            self._thread_pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _serve(self, reader: FrameReader) -> int:
+        protocol = self.protocol
+        protocol.on_client_gone = reader.abort
+        while protocol.exit_code is None and not protocol.client_gone:
+            body = await next_frame(reader, self.log)
+            if body is None:
+                break
+            rest = protocol.handle_body(body)
+            if rest is not None:
+                reader.unread(rest)
+            await asyncio.sleep(0)  # let handlers and checks run between messages
+        if protocol.client_gone:
+            return 0
+        if protocol.exit_code is not None:
+            return protocol.exit_code
+        self.log.write("info", "input-closed")  # the client closed the connection
+        return 0 if protocol._shutdown else 1
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls shows a popup for any error outside a request; a log line is enough (the
+        handlers show the user what concerns them)."""
+        if source is FeatureRequestError:
+            return
+        self.log.write("error", "server-error", error=repr(error), source=str(source))
 
     # --- helpers for the feature modules ----------------------------------------------
 
@@ -103,7 +186,7 @@ class ArchrulesServer(LanguageServer):
         text = self.engine.overlays.get(path)
         if text is None:
             try:
-                text = decode_source(path.read_bytes())
+                text = decode_source(read_bytes(path))
             except OSError:
                 text = ""
         return split_lines(text)
@@ -199,6 +282,19 @@ class ArchrulesServer(LanguageServer):
 
     def uri(self, path: Path) -> str:
         return path_to_uri(path)
+
+
+class _SocketWriter:
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+
+    def write(self, data: bytes) -> None:
+        if self.writer.is_closing():
+            raise ClientGone("the connection is closed")
+        self.writer.write(data)
+
+    def close(self) -> None:
+        """The connection is closed when the read loop ends."""
 
 
 def create_server(log: Log | None = None, cache_dir: Path | None = None) -> ArchrulesServer:

@@ -94,7 +94,7 @@ def _fstring_end(text: str, pos: int, quote: str, raw: bool) -> int:
         token, pos = match.group(), match.end()
         if token == quote:
             return pos
-        if token == "{":
+        if token == "{":  # noqa: S105 - a token of Python source, not a password
             pos = _field_end(text, pos)
 
 
