@@ -19,8 +19,8 @@ from archrules.core.config import (
 )
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.model import ProjectModel
-from archrules.core.modules import Skipped, discover
-from archrules.core.types import Range
+from archrules.core.modules import Discovery, Skipped, discover
+from archrules.core.types import FileFacts, Range
 
 
 @dataclass
@@ -77,11 +77,21 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
 def discover_files(project: Project, configs_below: Iterable[Path] | None = None) -> list[Path]:
     """The project's source files, nested projects' subtrees left out. ``configs_below``:
     the configs in its tree if the caller knows them already (else the tree is walked)."""
+    return apply_discovery(project, scan_project(project, configs_below))
+
+
+def scan_project(project: Project, configs_below: Iterable[Path] | None = None) -> Discovery:
+    """Walk the project's tree for its source files; reads the disk, changes nothing (the
+    language server runs it in a thread)."""
     config = project.config
     assert config is not None
     below = find_configs_below(config.root_dir) if configs_below is None else configs_below
     nested = {p.parent for p in below if p.parent != config.root_dir}
-    discovery = discover(config.root_dir, config.roots, config.exclude, nested)
+    return discover(config.root_dir, config.roots, config.exclude, nested)
+
+
+def apply_discovery(project: Project, discovery: Discovery) -> list[Path]:
+    """Record what a scan found (notes, skipped files, module names); the files' paths."""
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
     project.skipped = list(discovery.skipped)
     model = project.model
@@ -91,6 +101,11 @@ def discover_files(project: Project, configs_below: Iterable[Path] | None = None
         for source in discovery.excluded:
             model.set_excluded(source.path)
     return [source.path for source in discovery.files]
+
+
+def extract_many(jobs: list[tuple[str, bool]]) -> list[FileFacts]:
+    """``extract_facts`` for (text, conventions) pairs: one task for a worker process."""
+    return [extract_facts(text, conventions) for text, conventions in jobs]
 
 
 def _shown(path: Path, root_dir: Path) -> str:
