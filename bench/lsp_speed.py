@@ -51,6 +51,7 @@ class Client:
         self.lsp = LanguageClient("archrules-bench", "1")
         self.published: list[tuple[float, str, int | None]] = []
         self.waiters: list[tuple[str, int | None, asyncio.Future[float]]] = []
+        self.files = 0  # discovered, from the last archrules.status
 
         @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
@@ -96,7 +97,11 @@ def rss_mib(pid: int) -> float:
 
 
 def pick_file(package_dir: Path) -> Path:
-    """A mid-sized module with a function body to edit."""
+    """A mid-sized module with a function body to edit (homeassistant: the issue's
+    ``helpers/collection.py``)."""
+    known = package_dir / "helpers" / "collection.py"
+    if known.is_file():
+        return known
     candidates = sorted(p for p in package_dir.rglob("*.py") if 2_000 < p.stat().st_size < 20_000)
     for path in candidates:
         if "\ndef " in path.read_text(encoding="utf-8", errors="replace"):
@@ -104,18 +109,37 @@ def pick_file(package_dir: Path) -> Path:
     return candidates[0]
 
 
-async def measure_server(
-    work: Path, target: Path, edits: int, env: dict[str, str], log: Path
-) -> dict[str, float]:
+def pick_large(package_dir: Path) -> Path:
+    """The project's core module if it has one (homeassistant's ``core.py``), else its
+    largest file with a plain ``import`` line."""
+    known = package_dir / "core.py"
+    if known.is_file():
+        return known
+    for path in sorted(package_dir.rglob("*.py"), key=lambda p: -p.stat().st_size):
+        if "\nimport " in path.read_text(encoding="utf-8", errors="replace"):
+            return path
+    raise SystemExit(f"no module with an import line in {package_dir}")
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by nearest rank; nan if empty."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+async def start(work: Path, env: dict[str, str], log: Path) -> tuple[Client, float]:
     client = Client()
     await client.lsp.start_io(
         sys.executable, "-m", "archrules", "server", "--log-file", str(log), env=env
     )
-    server = client.lsp._server
-    assert server is not None
     caps = types.ClientCapabilities(
         window=types.WindowClientCapabilities(work_done_progress=True),
         workspace=types.WorkspaceClientCapabilities(configuration=True),
+        text_document=types.TextDocumentClientCapabilities(
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])
+        ),
     )
     await client.lsp.initialize_async(
         types.InitializeParams(
@@ -126,45 +150,67 @@ async def measure_server(
     )
     t_initialized = time.perf_counter()
     client.lsp.initialized(types.InitializedParams())
-    uri = target.as_uri()
-    text = target.read_text(encoding="utf-8")
+    return client, t_initialized
+
+
+async def open_document(client: Client, path: Path) -> float:
+    """didOpen; the time to the first diagnostics for it (s)."""
+    uri = path.as_uri()
     first = client.wait(uri, 1)
     t_open = time.perf_counter()
     client.lsp.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
-                uri=uri, language_id="python", version=1, text=text
+                uri=uri, language_id="python", version=1, text=path.read_text(encoding="utf-8")
             )
         )
     )
-    t_first = await asyncio.wait_for(first, 120)
-    while True:
-        status = await client.lsp.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="archrules.status", arguments=[])
-        )
-        if not status["indexing"]:
-            break
-        await asyncio.sleep(0.1)
-    t_indexed = time.perf_counter()
-    await asyncio.sleep(0.5)
-    memory = rss_mib(server.pid)
-    lines = text.split("\n")
+    return await asyncio.wait_for(first, 120) - t_open
+
+
+async def indexing(client: Client) -> bool:
+    status = await client.lsp.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="archrules.status", arguments=[])
+    )
+    client.files = status["files"]
+    return bool(status["indexing"])
+
+
+async def hover_while_indexing(client: Client, path: Path) -> list[float]:
+    """Hover on the first import's module name every 50 ms until indexing ends."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if text.startswith("import "))
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+        position=types.Position(line=line, character=len("import ") + 1),
+    )
+    latencies: list[float] = []
+    while await indexing(client):
+        for _ in range(5):
+            start = time.perf_counter()
+            await asyncio.wait_for(client.lsp.text_document_hover_async(params), 60)
+            latencies.append(time.perf_counter() - start)
+            await asyncio.sleep(0.05)
+    return latencies
+
+
+async def whole_edits(
+    client: Client, path: Path, edits: int, version: int
+) -> tuple[dict[str, list[float]], int]:
+    """Whole-document changes: in a function body (imports move), then adding and
+    removing an import (the import graph changes each time)."""
+    uri = path.as_uri()
+    lines = path.read_text(encoding="utf-8").split("\n")
     body = next(i for i, line in enumerate(lines) if line.startswith("def ")) + 1
-    body_edits: list[float] = []
-    import_edits: list[float] = []
-    version = 1
-    # typing in a function body first (the imports only move), then adding and removing
-    # an import (the import graph changes every time)
+    found: dict[str, list[float]] = {"body": [], "import": []}
     plan = [("body", i) for i in range(edits)] + [("import", i) for i in range(edits)]
     for kind, i in plan:
         version += 1
         if kind == "body":
             new_lines = [*lines[:body], f"    # edit {i}", *lines[body:]]
-            bucket = body_edits
         else:
             extra = ["import homeassistant.components.http"] if i % 2 == 0 else []
             new_lines = [*extra, *lines]
-            bucket = import_edits
         done = client.wait(uri, version)
         start = time.perf_counter()
         client.lsp.text_document_did_change(
@@ -175,27 +221,174 @@ async def measure_server(
                 ],
             )
         )
-        bucket.append((await asyncio.wait_for(done, 60)) - start)
+        found[kind].append((await asyncio.wait_for(done, 60)) - start)
         await asyncio.sleep(0.05)
+    # back to the text on disk
+    version += 1
+    done = client.wait(uri, version)
+    client.lsp.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines))],
+        )
+    )
+    await asyncio.wait_for(done, 60)
+    return found, version
+
+
+def _incremental(
+    line: int, col: int, end_col: int, text: str
+) -> types.TextDocumentContentChangePartial:
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(
+            start=types.Position(line=line, character=col),
+            end=types.Position(line=line, character=end_col),
+        ),
+        text=text,
+    )
+
+
+TYPED = "import homeassistant.components.http"
+
+
+async def typing(
+    client: Client, path: Path, rounds: int, version: int, gap: float = 0.03
+) -> tuple[list[float], list[int], int]:
+    """Type an import one character at a time, ``gap`` s apart, as incremental changes on a
+    new line above the first ``import`` line, then delete the line. Per round: last key ->
+    diagnostics for that version (s), and the publishes for the document during the burst."""
+    uri = path.as_uri()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if text.startswith("import "))
+    latencies: list[float] = []
+    publishes: list[int] = []
+
+    def change(*changes: types.TextDocumentContentChangePartial) -> int:
+        nonlocal version
+        version += 1
+        client.lsp.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=list(changes),
+            )
+        )
+        return version
+
+    for _ in range(rounds):
+        done = client.wait(uri, change(_incremental(line, 0, 0, "\n")))
+        await asyncio.wait_for(done, 60)
+        await asyncio.sleep(0.3)
+        before = sum(1 for _, u, _ in client.published if u == uri)
+        for col, char in enumerate(TYPED):
+            last = version + 1
+            done = client.wait(uri, last)
+            t_key = time.perf_counter()
+            change(_incremental(line, col, col, char))
+            if col < len(TYPED) - 1:
+                await asyncio.sleep(gap)
+        latencies.append(await asyncio.wait_for(done, 60) - t_key)
+        await asyncio.sleep(0.3)
+        publishes.append(sum(1 for _, u, _ in client.published if u == uri) - before)
+        done = client.wait(uri, version + 1)
+        change(
+            types.TextDocumentContentChangePartial(
+                range=types.Range(
+                    start=types.Position(line=line, character=0),
+                    end=types.Position(line=line + 1, character=0),
+                ),
+                text="",
+            )
+        )
+        await asyncio.wait_for(done, 60)
+        await asyncio.sleep(0.3)
+    return latencies, publishes, version
+
+
+async def measure_server(
+    work: Path,
+    target: Path,
+    large: Path,
+    edits: int,
+    rounds: int,
+    env: dict[str, str],
+    log: Path,
+) -> dict[str, float]:
+    client, t_initialized = await start(work, env, log)
+    server = client.lsp._server
+    assert server is not None
+    first = await open_document(client, target)
+    hovers = await hover_while_indexing(client, target)
+    t_indexed = time.perf_counter()
+    await asyncio.sleep(0.5)
+    memory = rss_mib(server.pid)
+    whole, version = await whole_edits(client, target, edits, 1)
+    typed, publishes, _ = await typing(client, target, rounds, version)
+    await open_document(client, large)
+    typed_large, publishes_large, _ = await typing(client, large, rounds, 1)
     await client.lsp.shutdown_async(None)
     client.lsp.exit(None)
     await client.lsp.stop()
     records = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     checks = [r["ms"] for r in records if r.get("event") == "check" and not r.get("indexing")]
-    updates = [r["ms"] for r in records if r.get("event") == "update"]
+    ms = 1000.0
     return {
-        "check_ms": statistics.median(checks[-2 * edits :]) if checks else float("nan"),
-        "update_ms": statistics.median(updates[-2 * edits :]) if updates else float("nan"),
-        "files": float(status["files"]),
-        "first_ms": (t_first - t_open) * 1000,
-        "open_after_initialized_ms": (t_open - t_initialized) * 1000,
+        "check_ms": statistics.median(checks) if checks else float("nan"),
+        "files": float(client.files),
+        "first_ms": first * ms,
         "indexed_s": t_indexed - t_initialized,
         "rss_mib": memory,
-        "body_median_ms": statistics.median(body_edits) * 1000,
-        "body_p90_ms": statistics.quantiles(body_edits, n=10)[-1] * 1000,
-        "import_median_ms": statistics.median(import_edits) * 1000,
-        "import_p90_ms": statistics.quantiles(import_edits, n=10)[-1] * 1000,
+        "hover_median_ms": pct(hovers, 0.5) * ms,
+        "hover_p95_ms": pct(hovers, 0.95) * ms,
+        "hover_max_ms": max(hovers, default=float("nan")) * ms,
+        "hovers": float(len(hovers)),
+        "body_median_ms": pct(whole["body"], 0.5) * ms,
+        "body_p95_ms": pct(whole["body"], 0.95) * ms,
+        "import_median_ms": pct(whole["import"], 0.5) * ms,
+        "import_p95_ms": pct(whole["import"], 0.95) * ms,
+        "typing_median_ms": pct(typed, 0.5) * ms,
+        "typing_max_ms": max(typed) * ms,
+        "typing_publishes": statistics.median(publishes),
+        "typing_large_median_ms": pct(typed_large, 0.5) * ms,
+        "typing_large_max_ms": max(typed_large) * ms,
+        "typing_large_publishes": statistics.median(publishes_large),
     }
+
+
+async def measure_scale(
+    work: Path, target: Path, edits: int, env: dict[str, str], log: Path
+) -> dict[str, float]:
+    """At one corpus size: index time (empty cache) and the import-edit latency."""
+    client, t_initialized = await start(work, env, log)
+    await open_document(client, target)
+    while await indexing(client):
+        await asyncio.sleep(0.1)
+    indexed = time.perf_counter() - t_initialized
+    whole, _ = await whole_edits(client, target, edits, 1)
+    await client.lsp.shutdown_async(None)
+    client.lsp.exit(None)
+    await client.lsp.stop()
+    return {
+        "indexed_s": indexed,
+        "files": float(client.files),
+        "body_median_ms": pct(whole["body"], 0.5) * 1000,
+        "import_median_ms": pct(whole["import"], 0.5) * 1000,
+    }
+
+
+def copy_package(work: Path, package: str, copies: int) -> None:
+    """Add ``copies`` copies of the package under new names, their own imports renamed."""
+    for i in range(1, copies):
+        name = f"{package}_copy{i}"
+        for source in (work / package).rglob("*.py"):
+            target = work / name / source.relative_to(work / package)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = source.read_text(encoding="utf-8", errors="replace")
+            target.write_text(text.replace(package, name), encoding="utf-8")
+
+
+def cold_check_seconds(work: Path, env: dict[str, str], repeat: int) -> float:
+    cmd = [sys.executable, "-m", "archrules", "check", "--no-cache", "--config", "archrules.toml"]
+    return statistics.median(run_once(cmd, work, env).wall for _ in range(repeat))
 
 
 def peer_seconds(work: Path, repeat: int) -> dict[str, float]:
@@ -214,11 +407,48 @@ def peer_seconds(work: Path, repeat: int) -> dict[str, float]:
     return found
 
 
+ROWS = [
+    ("didOpen -> first diagnostics (ms)", "first_ms"),
+    ("initialized -> index complete (s)", "indexed_s"),
+    ("  index / cold `archrules check` (ratio)", "index_ratio"),
+    ("hover while indexing, median (ms)", "hover_median_ms"),
+    ("hover while indexing, p95 (ms)", "hover_p95_ms"),
+    ("hover while indexing, max (ms)", "hover_max_ms"),
+    ("  hovers sent while indexing", "hovers"),
+    ("didChange -> diagnostics, body, median (ms)", "body_median_ms"),
+    ("didChange -> diagnostics, body, p95 (ms)", "body_p95_ms"),
+    ("didChange -> diagnostics, import, median (ms)", "import_median_ms"),
+    ("didChange -> diagnostics, import, p95 (ms)", "import_p95_ms"),
+    ("typing, last key -> diagnostics, median (ms)", "typing_median_ms"),
+    ("typing, last key -> diagnostics, max (ms)", "typing_max_ms"),
+    ("  publishes per typed import (median)", "typing_publishes"),
+    ("typing in the large file, median (ms)", "typing_large_median_ms"),
+    ("typing in the large file, max (ms)", "typing_large_max_ms"),
+    ("  publishes per typed import (median)", "typing_large_publishes"),
+    ("engine check once indexed, median (ms)", "check_ms"),
+    ("server RSS after indexing (MiB)", "rss_mib"),
+]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", default="homeassistant==2024.3.3")
     parser.add_argument("--edits", type=int, default=30, help="edits of each kind (default 30)")
-    parser.add_argument("--repeat", type=int, default=3, help="peer runs (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="imports typed per file (default 5)")
+    parser.add_argument("--repeat", type=int, default=3, help="peer and CLI runs (default 3)")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="A/B: also run the server from this source directory (e.g. another checkout's "
+        "server/), side by side with this one; repeatable",
+    )
+    parser.add_argument(
+        "--scales",
+        default="",
+        help="also index copies of the package at these sizes, e.g. 1,2,4 (slow)",
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
     name, version = parse_requirement(args.project)
@@ -235,34 +465,85 @@ def main(argv: Sequence[str] | None = None) -> int:
         layers = list(spec.layers) if spec else [package]
         write_configs(work, package, layers)
         target = pick_file(work / package)
-        cache = tmp / "cache"
-        env = dict(os.environ, ARCHRULES_CACHE_DIR=str(cache))
-        print(f"project {name}=={version}, opened file {target.relative_to(work)}")
-        cold = asyncio.run(measure_server(work, target, args.edits, env, tmp / "cold.log"))
-        warm = asyncio.run(measure_server(work, target, args.edits, env, tmp / "warm.log"))
+        large = pick_large(work / package)
+        here = str(Path(__file__).resolve().parent.parent / "server")
+        sources = [("this", here)] + [(f"B{i}", s) for i, s in enumerate(args.source, 1)]
+        print(
+            f"project {name}=={version}, opened {target.relative_to(work)}, large file "
+            f"{large.relative_to(work)}"
+        )
+        for label, source in sources:
+            print(f"  {label}: {source}")
+        results: dict[str, dict[str, dict[str, float]]] = {}
+        checks: dict[str, float] = {}
+        for label, source in sources:
+            env = dict(
+                os.environ, PYTHONPATH=source, ARCHRULES_CACHE_DIR=str(tmp / f"cache-{label}")
+            )
+            checks[label] = cold_check_seconds(work, env, args.repeat)
+            results[label] = {}
+            for kind in ("cold", "warm"):  # the cold run fills the cache the warm one uses
+                log = tmp / f"{label}-{kind}.log"
+                found = asyncio.run(
+                    measure_server(work, target, large, args.edits, args.rounds, env, log)
+                )
+                found["index_ratio"] = found["indexed_s"] / checks[label]
+                results[label][kind] = found
         peers = peer_seconds(work, args.repeat)
-        print(f"\nfiles indexed: {cold['files']:,.0f}")
-        print(f"{'':38} {'cold cache':>12} {'warm cache':>12}")
-        rows = [
-            ("didOpen -> first diagnostics (ms)", "first_ms"),
-            ("initialized -> index complete (s)", "indexed_s"),
-            ("didChange -> diagnostics, body, median (ms)", "body_median_ms"),
-            ("didChange -> diagnostics, body, p90 (ms)", "body_p90_ms"),
-            ("didChange -> diagnostics, import, median (ms)", "import_median_ms"),
-            ("didChange -> diagnostics, import, p90 (ms)", "import_p90_ms"),
-            ("  of which: engine check, median (ms)", "check_ms"),
-            ("  of which: re-reading the document, median (ms)", "update_ms"),
-            ("server RSS after indexing (MiB)", "rss_mib"),
-        ]
-        for label, key in rows:
-            print(f"{label:45} {cold[key]:>10.1f} {warm[key]:>10.1f}")
+        print(f"\nfiles indexed: {results['this']['cold']['files']:,.0f}")
+        header = "".join(
+            f"{label + ' ' + kind:>14}" for label in results for kind in ("cold", "warm")
+        )
+        print(f"{'':48}{header}")
+        for row, key in ROWS:
+            values = "".join(
+                f"{results[label][kind][key]:>14.1f}"
+                for label in results
+                for kind in ("cold", "warm")
+            )
+            print(f"{row:48}{values}")
+        for label, seconds in checks.items():
+            print(f"{label}: cold `archrules check --no-cache`: {seconds:.2f} s")
+        ours = results["this"]
         for peer, seconds in peers.items():
             print(
-                f"\n{peer}: {seconds:.2f} s per run; a peer re-running it per save is "
-                f"{seconds * 1000 / warm['body_median_ms']:.0f}x the median body edit and "
-                f"{seconds * 1000 / warm['import_median_ms']:.0f}x the median import edit; "
-                f"first diagnostics (cold) take {cold['first_ms'] / (seconds * 1000):.2f}x one run"
+                f"{peer}: {seconds:.2f} s per run; a peer re-running it per save is "
+                f"{seconds * 1000 / ours['warm']['body_median_ms']:.0f}x the median body edit and "
+                f"{seconds * 1000 / ours['warm']['import_median_ms']:.0f}x the median import edit; "
+                f"first diagnostics (cold) take {ours['cold']['first_ms'] / (seconds * 1000):.2f}x "
+                "one run"
             )
+        scales = [int(x) for x in args.scales.split(",") if x.strip()]
+        if scales:
+            print("\ncorpus size: index (empty cache) and edits, by source")
+            for label, source in sources:
+                for copies in scales:
+                    scaled = tmp / f"scaled-{copies}"
+                    shutil.copytree(work, scaled)
+                    copy_package(scaled, package, copies)
+                    env = dict(
+                        os.environ,
+                        PYTHONPATH=source,
+                        ARCHRULES_CACHE_DIR=str(tmp / f"cache-scale-{label}-{copies}"),
+                    )
+                    check = cold_check_seconds(scaled, env, 1)
+                    found = asyncio.run(
+                        measure_scale(
+                            scaled,
+                            scaled / target.relative_to(work),
+                            args.edits,
+                            env,
+                            tmp / f"scale-{label}-{copies}.log",
+                        )
+                    )
+                    print(
+                        f"{label} {copies}x: {found['files']:,.0f} files; "
+                        f"cold check {check:.2f} s; "
+                        f"index {found['indexed_s']:.2f} s; body edit median "
+                        f"{found['body_median_ms']:.1f} ms; import edit median "
+                        f"{found['import_median_ms']:.1f} ms"
+                    )
+                    shutil.rmtree(scaled, ignore_errors=True)
         if args.keep:
             print(f"\nkept {tmp}")
     finally:

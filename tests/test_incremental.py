@@ -207,3 +207,99 @@ def test_edit_that_keeps_imports_reuses_graph_results() -> None:
     after = model.violations()
     assert model._global is not graph_results
     assert not any(v.chain == ("app.d", "app.e", "app.a.x") for v in after)
+
+
+# --- the editor's paths: a Workspace that defers discovery and parsing (ADR-0011) -------
+
+editor_step = st.one_of(
+    st.tuples(st.just("open"), st.sampled_from(PATHS), texts),  # didOpen / didChange
+    st.tuples(st.just("close"), st.sampled_from(PATHS), st.just("")),
+    st.tuples(st.just("disk"), st.sampled_from(PATHS), texts),  # written outside the editor
+    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just("")),
+    st.tuples(st.just("discover"), st.just(""), st.just("")),  # the tree walk lands
+    st.tuples(st.just("read"), st.just(""), st.just("")),  # a batch handed to workers
+    st.tuples(st.just("merge"), st.just(""), st.just("")),  # the oldest batch comes back
+    st.tuples(st.just("query"), st.just(""), st.just("")),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    initial=st.dictionaries(st.sampled_from(PATHS), texts, max_size=len(PATHS)),
+    steps=st.lists(editor_step, max_size=20),
+)
+def test_deferred_workspace_equals_fresh(
+    initial: dict[str, str], steps: list[tuple[str, str, str]]
+) -> None:
+    """Open files checked before the tree is walked (their imports found by probing the
+    disk), discovery and parsing handed out and merged later, in any order with edits:
+    once everything has landed, the results equal a fresh check of the same texts."""
+    import tempfile
+
+    from archrules.core.facts import extract_facts
+    from archrules.core.project import open_project
+    from archrules.core.workspace import Extraction, Workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "archrules.toml").write_text(CONFIG)
+        disk = {"src/app/__init__.py": "", **initial}
+        for rel, text in disk.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        ws = Workspace(None, defer=True)
+        ws.add_folder(root)
+        open_texts: dict[str, str] = {}
+        batches: list[list[Extraction]] = []
+
+        def discover() -> None:
+            for state, project, nested in ws.discovery_work():
+                from archrules.core.project import scan_project
+
+                ws.merge_discovery(state, project, scan_project(project, nested))
+
+        def merge(batch: list[Extraction]) -> None:
+            for job in batch:
+                ws.add_extracted(job, extract_facts(job.text, job.conventions))
+
+        for op, rel, text in steps:
+            path = root / rel
+            if op == "open":
+                ws.set_text(path, text)
+                open_texts[rel] = text
+            elif op == "close":
+                ws.close(path)
+                open_texts.pop(rel, None)
+            elif op in ("disk", "delete"):
+                if op == "disk":
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text)
+                    disk[rel] = text
+                elif path.exists():
+                    path.unlink()
+                    disk.pop(rel, None)
+                ws.disk_changed(path)
+            elif op == "discover":
+                discover()
+            elif op == "read":
+                batches.append(ws.index_some(3))
+            elif op == "merge" and batches:
+                merge(batches.pop(0))
+            else:
+                ws.results()
+        while ws.indexing or batches:
+            discover()
+            batches.append(ws.index_some(3))
+            merge(batches.pop(0))
+        [state] = ws.projects.values()
+        got = ws.project_results(state, baseline=False)
+        for rel, text in open_texts.items():  # the fresh check reads the editor's texts
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        fresh = open_project(root / "archrules.toml", cache_dir=None)
+        assert fresh.model is not None
+        expected: dict[Path, list[Violation]] = {}
+        for violation in fresh.model.violations():
+            expected.setdefault(violation.path, []).append(violation)
+        assert got == expected
+        assert state.problems == fresh.problems

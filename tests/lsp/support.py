@@ -79,6 +79,21 @@ async def wait_for(
     raise AssertionError(f"timed out; last diagnostics for {uri}: {[d.message for d in found]}")
 
 
+async def wait_indexed(client: LanguageClient, timeout: float = 30.0) -> dict[str, Any]:
+    """Poll ``archrules.status`` until indexing is over; its last answer."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        status: dict[str, Any] = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        )
+        if not status["indexing"]:
+            return status
+        if loop.time() > deadline:
+            raise AssertionError(f"still indexing after {timeout} s: {status}")
+        await asyncio.sleep(0.05)
+
+
 def open_document(
     client: LanguageClient, path: Path, text: str | None = None, version: int = 1
 ) -> str:

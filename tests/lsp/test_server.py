@@ -17,6 +17,7 @@ from tests.lsp.support import (
     open_document,
     proj,
     wait_for,
+    wait_indexed,
 )
 
 
@@ -303,9 +304,7 @@ async def test_commands_status_explain_and_create_adr(client: LanguageClient) ->
     cart = proj(client) / "src/shop/domain/cart.py"
     uri = open_document(client, cart)
     await wait_for(client, uri, lambda d: bool(by_rule(d, "clean-architecture")))
-    status = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.status", arguments=[])
-    )
+    status = await wait_indexed(client)
     assert status["files"] >= 40 and status["configs"][0].endswith("archrules.toml")
     assert any(t["event"] == "check" for t in status["timings"])
     explained = await client.workspace_execute_command_async(

@@ -29,6 +29,7 @@ from tests.lsp.support import (
     start_client,
     text_edits,
     wait_for,
+    wait_indexed,
 )
 
 
@@ -112,7 +113,7 @@ async def test_baseline_hides_known_violations_unless_disabled(client: LanguageC
 async def test_workspace_diagnostics_cover_closed_files(client: LanguageClient) -> None:
     if not is_pull(client) or str(client.profile).startswith("neovim"):  # type: ignore[attr-defined]
         return
-    await asyncio.sleep(0.5)
+    await wait_indexed(client)
     report = await client.workspace_diagnostic_async(
         types.WorkspaceDiagnosticParams(previous_result_ids=[])
     )
@@ -144,9 +145,7 @@ async def test_multi_root_and_nested_configs(tmp_path: Path) -> None:
     _mini(two / "inner", "gamma", ["top", "bottom"])
     client = await start_client([one.as_uri(), two.as_uri()], "neovim@v0.7.0")
     try:
-        status = await client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="archrules.status", arguments=[])
-        )
+        status = await wait_indexed(client)  # folders are opened in the background
         assert len(status["configs"]) == 3
         for root, package in ((one, "alpha"), (two, "beta"), (two / "inner", "gamma")):
             path = root / package / "bottom.py"
@@ -166,9 +165,7 @@ async def test_multi_root_and_nested_configs(tmp_path: Path) -> None:
                 )
             )
         )
-        status = await client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="archrules.status", arguments=[])
-        )
+        status = await wait_indexed(client)
         assert len(status["configs"]) == 3  # one/ stays: one of its files is open
     finally:
         await client.shutdown_session()

@@ -49,6 +49,7 @@ from archrules.core.types import (
     Definition,
     ExceptionComment,
     FileFacts,
+    ImportFact,
     Kind,
     Range,
     Severity,
@@ -473,24 +474,41 @@ class ProjectModel:
         self._copies_dirty.clear()
         return [v for found in self._copy_results.values() for v in found]
 
+    def _target(self, source: _Source, fact: ImportFact) -> str:
+        """The absolute module an import names ("" if none: skipped, or beyond the top)."""
+        if fact.type_checking and self.config.type_checking_imports != "check":
+            return ""
+        if not fact.level:
+            return fact.module
+        package = source.module.split(".")
+        if not source.is_package:
+            package = package[:-1]
+        keep = len(package) - (fact.level - 1)
+        if keep <= 0:
+            return ""  # beyond the top-level package: Python refuses it too
+        return ".".join(package[:keep] + ([fact.module] if fact.module else []))
+
+    def import_candidates(self, path: Path) -> list[str]:
+        """The modules a file's imports may name (``from a import b``: ``a`` and ``a.b``),
+        for finding their files before the project's tree is walked."""
+        source = self._sources.get(path)
+        if source is None:
+            return []
+        found: dict[str, None] = {}
+        for fact in source.facts.imports:
+            target = self._target(source, fact)
+            if target:
+                found[target] = None
+                if fact.name and fact.name != "*":
+                    found[f"{target}.{fact.name}"] = None
+        return list(found)
+
     def _resolve(self, path: Path, source: _Source) -> Iterable[Edge]:
         """The file's imports as graph edges. ``from a import X, Y`` with X and Y names
         (not submodules) is one import of ``a``: one edge, not one per name."""
-        check_type_checking = self.config.type_checking_imports == "check"
         seen: set[tuple[str, Range]] = set()
         for fact in source.facts.imports:
-            if fact.type_checking and not check_type_checking:
-                continue
-            if fact.level:
-                package = source.module.split(".")
-                if not source.is_package:
-                    package = package[:-1]
-                keep = len(package) - (fact.level - 1)
-                if keep <= 0:
-                    continue  # beyond the top-level package: Python refuses it too
-                target = ".".join(package[:keep] + ([fact.module] if fact.module else []))
-            else:
-                target = fact.module
+            target = self._target(source, fact)
             if not target:
                 continue
             category: Category = self._classifier.classify(target)

@@ -15,6 +15,7 @@ from pathlib import Path
 from archrules.core.adr import ADR_DIRECTORY_CANDIDATES, AdrSet, find_adr_directory, load_adrs
 from archrules.core.cache import (
     FactsCache,
+    Fingerprint,
     Inputs,
     Result,
     Snapshot,
@@ -35,7 +36,7 @@ from archrules.core.config import (
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes, read_regular, refuse_reason
 from archrules.core.model import ProjectModel
-from archrules.core.modules import Skipped, discover
+from archrules.core.modules import Discovery, Skipped, discover
 from archrules.core.pool import read_sources
 from archrules.core.types import FileFacts, Range, Violation
 
@@ -113,11 +114,25 @@ def discover_files(
     """The project's source files, nested projects' subtrees left out. ``configs_below``:
     the configs in its tree if the caller knows them already (else the tree is walked).
     ``seen`` receives the directories listed and files read (see ``modules.discover``)."""
+    return apply_discovery(project, scan_project(project, configs_below, seen))
+
+
+def scan_project(
+    project: Project,
+    configs_below: Iterable[Path] | None = None,
+    seen: list[str] | None = None,
+) -> Discovery:
+    """Walk the project's tree for its source files; reads the disk, changes nothing (the
+    language server runs it in a thread)."""
     config = project.config
     assert config is not None
     below = find_configs_below(config.root_dir, seen) if configs_below is None else configs_below
     nested = {p.parent for p in below if p.parent != config.root_dir}
-    discovery = discover(config.root_dir, config.roots, config.exclude, nested, seen)
+    return discover(config.root_dir, config.roots, config.exclude, nested, seen)
+
+
+def apply_discovery(project: Project, discovery: Discovery) -> list[Path]:
+    """Record what a scan found (notes, skipped files, module names); the files' paths."""
     project.notes.extend(f"{p.path}: {p.message}" for p in discovery.problems)
     project.skipped = list(discovery.skipped)
     model = project.model
@@ -129,6 +144,11 @@ def discover_files(
     return [source.path for source in discovery.files]
 
 
+def extract_many(jobs: list[tuple[str, bool]]) -> list[FileFacts]:
+    """``extract_facts`` for (text, conventions) pairs: one task for a worker process."""
+    return [extract_facts(text, conventions) for text, conventions in jobs]
+
+
 def _shown(path: Path, root_dir: Path) -> str:
     try:
         return path.relative_to(root_dir).as_posix()
@@ -136,9 +156,22 @@ def _shown(path: Path, root_dir: Path) -> str:
         return path.as_posix()
 
 
-def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
-    """Read one file from disk into the model (through the cache: a file whose size,
-    mtime and inode are unchanged is not read). False if it is gone."""
+@dataclass(frozen=True)
+class Unparsed:
+    """A file read from disk whose facts are still to extract (``extract_facts``): the
+    cache did not know it."""
+
+    path: Path
+    sha: bytes
+    fingerprint: Fingerprint
+    text: str
+
+
+def read_cached(model: ProjectModel, path: Path, cache: FactsCache | None) -> Unparsed | bool:
+    """Read one file from disk into the model through the cache (a file whose size, mtime
+    and inode are unchanged is not even read): True when the model has it now (its facts,
+    or why it cannot be checked), False when it is gone, ``Unparsed`` when its facts are
+    still to extract (then ``finish_read``)."""
     cached: FileFacts | None = None
 
     def need(info: os.stat_result) -> bool:
@@ -166,10 +199,26 @@ def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool
             if refused is not None:
                 model.set_unreadable(path, refused)
                 return True
-            facts = extract_facts(text, model.wants_conventions)
-            if cache is not None:
-                cache.put(path, sha, facts, fp)
+            return Unparsed(path, sha, fp, text)
     model.set_facts(path, facts)
+    return True
+
+
+def finish_read(
+    model: ProjectModel, read: Unparsed, facts: FileFacts, cache: FactsCache | None
+) -> None:
+    """The facts of an ``Unparsed`` file: into the cache and the model."""
+    if cache is not None:
+        cache.put(read.path, read.sha, facts, read.fingerprint)
+    model.set_facts(read.path, facts)
+
+
+def read_into(model: ProjectModel, path: Path, cache: FactsCache | None) -> bool:
+    """Read one file from disk into the model (through the cache). False if it is gone."""
+    read = read_cached(model, path, cache)
+    if isinstance(read, bool):
+        return read
+    finish_read(model, read, extract_facts(read.text, model.wants_conventions), cache)
     return True
 
 

@@ -8,6 +8,15 @@ The language server is a thin adapter over it; it knows nothing of LSP.
 
 Invariant (tested through the protocol): once indexing is done, the results for every file
 equal those of a fresh ``open_project`` of the same texts.
+
+Made for an event loop that must never wait (ADR-0011): with ``defer=True`` loading a
+project only loads its config; an open file is read at once, with the files its imports
+name (found by looking for them on disk, not by walking the tree), so that its first
+findings need no discovery. The slow parts are handed out as plain work the caller may run
+anywhere (a thread, worker processes) and merge back between two messages:
+``discovery_work`` / ``merge_discovery`` (walking the tree), ``index_some`` returning
+``Extraction`` jobs / ``add_extracted`` (parsing files), ``take_saves`` (writing caches).
+Without ``defer`` (the default) everything happens at once, on the same code paths.
 """
 
 from __future__ import annotations
@@ -27,16 +36,20 @@ from archrules.core.baseline import (
 )
 from archrules.core.cache import FactsCache
 from archrules.core.config import ConfigProblem, find_config, find_configs_below
-from archrules.core.facts import decode_source
+from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes
-from archrules.core.modules import PathStatus, path_status
+from archrules.core.model import ProjectModel
+from archrules.core.modules import Discovery, PathStatus, path_status
 from archrules.core.project import (
     Project,
-    discover_files,
+    Unparsed,
+    apply_discovery,
     load_project,
     load_project_adrs,
     open_cache,
+    read_cached,
     read_into,
+    scan_project,
 )
 from archrules.core.types import FileFacts, Violation
 
@@ -60,6 +73,13 @@ class ProjectState:
     nested: frozenset[Path] = frozenset()  # directories governed by nested configs
     # path_status per file, asked on every keystroke: it reads .gitignore files on the way
     excluded: dict[Path, PathStatus] = field(default_factory=dict)
+    finished: bool = False  # indexed, its cache retained and its config problems known
+    discovered: bool = False  # its files are known (else only open files and their imports)
+    probed: set[Path] = field(default_factory=set)  # read ahead of discovery for open files
+    extracting: set[Path] = field(default_factory=set)  # handed out as Extraction jobs
+    # the model a reload replaced, and its placeholder files: facts to keep at discovery
+    previous: ProjectModel | None = None
+    previous_unread: set[Path] = field(default_factory=set)
 
     @property
     def root_dir(self) -> Path:
@@ -67,7 +87,8 @@ class ProjectState:
 
     @property
     def indexed(self) -> bool:
-        return not self.pending
+        discovered = self.discovered or self.project.model is None
+        return discovered and not self.pending and not self.extracting
 
     @property
     def adrs(self) -> AdrSet | None:
@@ -75,9 +96,29 @@ class ProjectState:
         return model.adrs if model is not None else None
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """A file read from disk whose facts are still to extract (``extract_facts``)."""
+
+    config_path: Path
+    project: Project
+    read: Unparsed
+    conventions: bool  # read the definitions too (the project has convention rules)
+
+    @property
+    def path(self) -> Path:
+        return self.read.path
+
+    @property
+    def text(self) -> str:
+        return self.read.text
+
+
 class Workspace:
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, *, defer: bool = False) -> None:
         self.cache_dir = cache_dir
+        self.defer = defer  # leave discovery, extraction and cache writes to the caller
+        self._saves: list[FactsCache] = []  # caches to write, when deferred
         self.projects: dict[Path, ProjectState] = {}
         self.overlays: dict[Path, str] = {}  # open documents: their text wins over the disk
         self.folders: list[Path] = []
@@ -85,11 +126,13 @@ class Workspace:
 
     # --- projects --------------------------------------------------------------------
 
-    def add_folder(self, folder: Path) -> list[ProjectState]:
+    def add_folder(self, folder: Path, configs: list[Path] | None = None) -> list[ProjectState]:
+        """Open the projects of a folder. ``configs``: the configs below it, if the caller
+        walked the tree already (``find_configs_below``, e.g. in a thread)."""
         folder = Path(os.path.abspath(folder))
         if folder not in self.folders:
             self.folders.append(folder)
-        configs = find_configs_below(folder)
+        configs = list(find_configs_below(folder) if configs is None else configs)
         self._scanned.append((folder, set(configs)))
         above = find_config(folder)
         if above is not None:
@@ -148,34 +191,95 @@ class Workspace:
         old = state.project.model
         if old is not None and model.wants_conventions and not old.wants_conventions:
             old = None  # its facts lack the definitions the new rules need: read again
+        if state.discovered or state.previous is None:
+            # placeholders of files not read yet carry no facts to keep
+            state.previous, state.previous_unread = old, set(state.pending) | state.extracting
         state.project = project
-        files = discover_files(project, self._nested_configs(state))
-        state.notes = list(project.notes)
         state.cache, state.cache_loaded = None, False  # opened when indexing starts
-        unread = set(state.pending)  # their facts in the old model are placeholders
-        state.pending = []
+        state.discovered = state.finished = False
+        state.pending, state.probed, state.extracting = [], set(), set()
+        state.total = 0
+        for path, text in self.overlays.items():
+            status = self._status(state, path)
+            if status == "checked":
+                model.set_text(path, text)  # open files first, with what they import
+                self._probe(state, path)
+            elif status == "excluded":
+                model.set_excluded(path)
+        self._load_baseline(state)
+        if not self.defer:
+            self.merge_discovery(state, project, scan_project(project, self._nested_configs(state)))
+
+    # --- discovery ----------------------------------------------------------------------
+
+    def discovery_work(self) -> list[tuple[ProjectState, Project, list[Path] | None]]:
+        """Projects whose files are still to discover: run ``scan_project(project,
+        nested)`` for each (it only reads the disk) and hand the result to
+        ``merge_discovery``."""
+        return [
+            (state, state.project, self._nested_configs(state))
+            for state in self.projects.values()
+            if not state.discovered and state.project.model is not None
+        ]
+
+    def merge_discovery(self, state: ProjectState, project: Project, found: Discovery) -> None:
+        """Register every discovered module (with empty facts until its file is read), so
+        that imports resolve as in a full check. Ignored if the project was reloaded since."""
+        model = project.model
+        if state.project is not project or state.discovered or model is None:
+            return
+        files = apply_discovery(project, found)
+        state.notes = list(project.notes)
+        old, unread = state.previous, state.previous_unread
+        state.previous, state.previous_unread = None, set()
         state.total = len(files)
+        discovered = set(files)
         for path in files:
+            if path in self.overlays or path in state.probed:
+                continue  # read already
             facts = old.facts_of(path) if old is not None and path not in unread else None
-            if path in self.overlays:
-                model.set_text(path, self.overlays[path])
-            elif facts is not None:
+            if facts is not None:
                 model.set_facts(path, facts)
             else:
                 model.set_facts(path, FileFacts())  # its module exists; its facts come next
                 state.pending.append(path)
-        discovered = set(files) | set(model.excluded_paths)
-        for path, text in self.overlays.items():
-            if path in discovered:
-                continue
-            status = self._status(state, path)
-            if status == "checked":
-                model.set_text(path, text)  # an open file not on disk (yet)
-            elif status == "excluded":
-                model.set_excluded(path)
-        self._load_baseline(state)
+        excluded = set(model.excluded_paths)  # modules, never read
+        for path in state.probed - discovered:  # found by a probe, left out by discovery
+            if path not in excluded:
+                model.remove(path)
+            if path in state.pending:
+                state.pending.remove(path)
+            state.extracting.discard(path)
+        state.probed = set()
+        state.discovered = True
         if state.indexed:
             self._finish(state)
+
+    def _probe(self, state: ProjectState, path: Path) -> None:
+        """Before discovery: register the files that define the modules an open file
+        imports, so that its imports resolve (and classify) as they will once the whole
+        tree is known. They are read like any other file, first."""
+        model, config = state.project.model, state.project.config
+        if state.discovered or model is None or config is None:
+            return
+        for module in model.import_candidates(path):
+            for found in _module_files(config.roots, module):
+                if model.module_of(found) is not None or found in model.excluded_paths:
+                    continue
+                status = self._status(state, found)
+                if status == "excluded":
+                    model.set_excluded(found)  # a module, never read
+                    continue
+                if status != "checked":
+                    continue
+                old = state.previous
+                facts = old.facts_of(found) if old is not None else None
+                if found in state.previous_unread:
+                    facts = None
+                model.set_facts(found, facts if facts is not None else FileFacts())
+                state.probed.add(found)
+                if facts is None and found not in self.overlays:
+                    state.pending.append(found)
 
     def _load_baseline(self, state: ProjectState) -> None:
         path = state.root_dir / BASELINE_NAME
@@ -189,9 +293,15 @@ class Workspace:
     def _finish(self, state: ProjectState) -> None:
         model = state.project.model
         assert model is not None
+        if state.finished:
+            return
+        state.finished = True
         if state.cache is not None:
             state.cache.retain(set(model.paths))
-            state.cache.save()
+            if self.defer:
+                self._saves.append(state.cache)
+            else:
+                state.cache.save()
             state.cache = None  # its facts are in the model now; later reads are single files
         if not state.problems:
             state.problems = list(model.config_problems())
@@ -233,13 +343,13 @@ class Workspace:
 
     @property
     def indexing(self) -> bool:
-        return any(state.pending for state in self.projects.values())
+        return not all(state.indexed for state in self.projects.values())
 
     def progress(self) -> tuple[int, int]:
         """Files read so far and files discovered, over every project."""
         total = sum(state.total for state in self.projects.values())
-        left = sum(len(state.pending) for state in self.projects.values())
-        return total - left, total
+        left = sum(len(state.pending) + len(state.extracting) for state in self.projects.values())
+        return max(0, total - left), total
 
     def open_caches(self) -> None:
         """Load the facts caches of projects still to index. Safe to run in a worker
@@ -253,22 +363,80 @@ class Workspace:
             state.cache = open_cache(state.project, self.cache_dir)
             state.cache_loaded = True
 
-    def index_some(self, count: int) -> int:
-        """Read up to ``count`` pending files from disk; the number read."""
+    def index_some(self, count: int) -> list[Extraction]:
+        """Read up to ``count`` pending files of discovered projects from disk. Facts the
+        cache has go into the model; the others are extracted at once, or, with ``defer``,
+        returned to be extracted anywhere and handed back to ``add_extracted``."""
+        jobs: list[Extraction] = []
         done = 0
-        for state in list(self.projects.values()):
-            self._open_cache(state)
+        for config_path, state in list(self.projects.items()):
             model = state.project.model
-            while state.pending and done < count and model is not None:
+            if model is None or not state.discovered:
+                continue
+            self._open_cache(state)
+            while state.pending and done < count:
                 path = state.pending.pop()
                 done += 1
-                if path not in self.overlays:
-                    read_into(model, path, state.cache)
-            if not state.pending and done and model is not None:
+                if path in self.overlays:
+                    continue
+                job = self._read(config_path, state, model, path)
+                if job is not None:
+                    jobs.append(job)
+            if state.indexed:
                 self._finish(state)
             if done >= count:
                 break
-        return done
+        if self.defer:
+            return jobs
+        for job in jobs:
+            self.add_extracted(job, extract_facts(job.text, job.conventions))
+        return []
+
+    def _read(
+        self, config_path: Path, state: ProjectState, model: ProjectModel, path: Path
+    ) -> Extraction | None:
+        read = read_cached(model, path, state.cache)
+        if isinstance(read, bool):  # in the model now (from the cache, or unreadable), or gone
+            return None
+        state.extracting.add(path)
+        return Extraction(config_path, state.project, read, model.wants_conventions)
+
+    def read_now(self, path: Path) -> FileFacts | None:
+        """A file's facts, read at once if indexing has not reached it yet."""
+        path = Path(os.path.abspath(path))
+        state = self.project_for(path)
+        model = state.project.model if state is not None else None
+        if state is None or model is None:
+            return None
+        if path in state.pending or path in state.extracting:
+            self._changed(path)
+        return model.facts_of(path)
+
+    def caches_to_open(self) -> bool:
+        """Whether ``open_caches`` has work (to run it in a thread only then)."""
+        return any(not s.cache_loaded and s.pending for s in self.projects.values())
+
+    def add_extracted(self, job: Extraction, facts: FileFacts) -> None:
+        """The facts of an ``Extraction``; ignored if the project was reloaded or the
+        file changed in between (then it was read again)."""
+        state = self.projects.get(job.config_path)
+        if state is None or state.project is not job.project or job.path not in state.extracting:
+            return
+        state.extracting.discard(job.path)
+        model = state.project.model
+        assert model is not None
+        if state.cache is not None:
+            state.cache.put(job.path, job.read.sha, facts, job.read.fingerprint)
+        if job.path not in self.overlays:
+            model.set_facts(job.path, facts)
+        if state.indexed:
+            self._finish(state)
+
+    def take_saves(self) -> list[FactsCache]:
+        """With ``defer``: the caches of projects just indexed, for the caller to
+        ``save()`` (off the event loop; nothing else touches them any more)."""
+        saves, self._saves = self._saves, []
+        return saves
 
     # --- changes ----------------------------------------------------------------------
 
@@ -321,12 +489,16 @@ class Workspace:
             return state
         if path in self.overlays:
             model.set_text(path, self.overlays[path])
+            self._probe(state, path)
         elif os.path.exists(path):
             read_into(model, path, state.cache)
-            if path in state.pending:
-                state.pending.remove(path)
         else:
             model.remove(path)
+        if path in state.pending:
+            state.pending.remove(path)
+        state.extracting.discard(path)  # an extraction under way is of an older text
+        if state.indexed:
+            self._finish(state)  # this was the last file to read
         return state
 
     def _discover_for(self, path: Path) -> ProjectState | None:
@@ -415,3 +587,24 @@ class Workspace:
             for problem in problems:
                 found.setdefault(problem.path, []).append(problem)
         return found
+
+
+def _module_files(roots: Iterable[Path], module: str) -> list[Path]:
+    """The files that may define ``module`` under the roots: ``a/b.py``, ``a/b/__init__.py``,
+    or, for a namespace package ``a/b/``, one module inside it (which makes it known)."""
+    found: list[Path] = []
+    parts = module.split(".")
+    for root in roots:
+        base = root.joinpath(*parts)
+        for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+            if os.path.isfile(candidate):  # never raises
+                found.append(candidate)
+                break
+        else:
+            try:
+                names = sorted(n for n in os.listdir(base) if n.endswith(".py"))
+            except OSError:  # not a directory, or unreadable
+                names = []
+            if names:
+                found.append(base / names[0])
+    return found

@@ -309,7 +309,7 @@ def _interface_action(
     for expose in rule.expose:
         exposed = expose.text
         exposed_path = model.path_of(exposed)
-        exposed_facts = model.facts_of(exposed_path) if exposed_path is not None else None
+        exposed_facts = server.engine.read_now(exposed_path) if exposed_path is not None else None
         if exposed_facts is None or exposed == violation.imported:
             continue
         if any(f.name == fact.name for f in exposed_facts.imports):

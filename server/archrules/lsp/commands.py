@@ -38,7 +38,7 @@ def register(server: ArchrulesServer) -> None:
             ),
             "indexed": done,
             "discovered": total,
-            "indexing": server.engine.indexing,
+            "indexing": server.indexing,
             "openDocuments": len(server.versions),
             "inFlight": server.protocol.in_flight,
             "diagnosticsMode": "pull" if server.pull else "push",

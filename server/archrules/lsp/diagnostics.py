@@ -11,6 +11,7 @@ from lsprotocol import types
 from archrules.core.adr import AdrSet
 from archrules.core.config import ConfigProblem
 from archrules.core.groups import FindingGroup
+from archrules.core.model import SYNTAX_ERROR
 from archrules.core.types import Range, Violation, adr_label, format_adr_id
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.server import ArchrulesServer
@@ -148,7 +149,10 @@ def diagnostics_for(server: ArchrulesServer, path: Path) -> list[types.Diagnosti
     texts = _Texts(server)
     state = server.state_for(path)
     adrs = state.adrs if state is not None else None
-    found = [to_diagnostic(server, v, adrs, texts) for v in store.violations.get(path, ())]
+    violations = store.violations.get(path, ())
+    if any(v.rule == SYNTAX_ERROR for v in violations) and server.typing_in(path):
+        violations = [v for v in violations if v.rule != SYNTAX_ERROR]  # shown at a pause
+    found = [to_diagnostic(server, v, adrs, texts) for v in violations]
     found.extend(crossing_diagnostic(server, g, adrs, texts) for g in store.crossings.get(path, ()))
     found.extend(problem_diagnostic(server, p, texts) for p in store.problems.get(path, ()))
     return found
@@ -160,7 +164,7 @@ def check_and_publish(server: ArchrulesServer) -> None:
         violations = server.engine.results(baseline=server.settings.baseline)
         changed = server.store.update(violations, server.engine.config_problems())
         extra["changed"] = len(changed)
-        extra["indexing"] = server.engine.indexing
+        extra["indexing"] = server.indexing
     settings_changed, server.settings_changed = server.settings_changed, False
     if server.pull:
         if changed or settings_changed:
@@ -168,6 +172,15 @@ def check_and_publish(server: ArchrulesServer) -> None:
         return
     for path in sorted(set(server.versions) | set(server.store.sent)):
         publish(server, path, force=path in changed)
+
+
+def republish(server: ArchrulesServer, paths: set[Path]) -> None:
+    """Typing paused in these documents: show what was held back (syntax errors)."""
+    if server.pull:
+        server.workspace_diagnostic_refresh(None)
+        return
+    for path in sorted(paths):
+        publish(server, path)
 
 
 def publish(server: ArchrulesServer, path: Path, *, force: bool = False) -> None:

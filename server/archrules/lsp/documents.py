@@ -1,5 +1,6 @@
 """Document sync and files changed outside the editor: each event re-reads one file into
-the engine, then one coalesced check publishes what changed."""
+the engine (an open document's text at the next check, the newest version winning), then
+one coalesced check publishes what changed."""
 
 from __future__ import annotations
 
@@ -9,27 +10,20 @@ from archrules.lsp.server import ArchrulesServer
 
 
 def register(server: ArchrulesServer) -> None:
-    def update(uri: str, version: int | None) -> None:
+    def update(uri: str, version: int | None, *, typing: bool) -> None:
         path = server.document_path(uri)
-        if path is None:
-            return
-        document = server.workspace.get_text_document(uri)
-        with server.log.timed("update", path=str(path)):
-            state = server.engine.set_text(path, document.source)
-        server.versions[path] = version if version is not None else 0
-        if state is not None:
-            server.start_indexing()
-        server.schedule_check()
+        if path is not None:
+            server.document_changed(path, version if version is not None else 0, typing=typing)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @server.guard("textDocument/didOpen")
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        update(params.text_document.uri, params.text_document.version)
+        update(params.text_document.uri, params.text_document.version, typing=False)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @server.guard("textDocument/didChange")
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        update(params.text_document.uri, params.text_document.version)
+        update(params.text_document.uri, params.text_document.version, typing=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @server.guard("textDocument/didSave")
@@ -45,7 +39,9 @@ def register(server: ArchrulesServer) -> None:
         path = server.document_path(params.text_document.uri)
         if path is None:
             return
+        server.flush()
         server.versions.pop(path, None)
+        server.last_change.pop(path, None)
         server.engine.close(path)
         server.schedule_check()
 

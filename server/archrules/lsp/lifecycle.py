@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -57,13 +58,9 @@ def register(server: ArchrulesServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
-        with server.log.timed("open-folders") as extra:
-            for uri in server.initial_folders:
-                add_folder(server, uri)
-            extra["projects"] = len(server.engine.projects)
-            extra["files"] = server.engine.progress()[1]
-        server.start_indexing()
-        server.schedule_check()
+        # in the background: a didOpen that comes next is checked before the folders are
+        # walked; the check at the end of indexing publishes what there is
+        server.open_folders(folder_paths(server, server.initial_folders))
         if server.process_id and server.parent_task is None:
             server.parent_task = asyncio.get_running_loop().create_task(watch_parent(server))
         await register_watchers(server)
@@ -82,9 +79,7 @@ def register(server: ArchrulesServer) -> None:
             path = server.document_path(folder.uri)
             if path is not None:
                 server.engine.remove_folder(path)
-        for folder in params.event.added:
-            add_folder(server, folder.uri)
-        server.start_indexing()
+        server.open_folders(folder_paths(server, [f.uri for f in params.event.added]))
         server.schedule_check()
 
     @server.feature(types.SHUTDOWN)
@@ -95,11 +90,14 @@ def register(server: ArchrulesServer) -> None:
                 task.cancel()
 
 
-def add_folder(server: ArchrulesServer, uri: str) -> None:
-    path = server.document_path(uri)
-    if path is None or not path.is_dir():
-        return
-    for state in server.engine.add_folder(path):
+def folder_paths(server: ArchrulesServer, uris: list[str]) -> list[Path]:
+    paths = [server.document_path(uri) for uri in uris]
+    return [path for path in paths if path is not None and path.is_dir()]
+
+
+def add_folder(server: ArchrulesServer, path: Path, configs: list[Path]) -> None:
+    """Open a folder's projects; ``configs``: the configs below it (walked in a thread)."""
+    for state in server.engine.add_folder(path, configs):
         for problem in state.problems[:1]:
             server.show(
                 f"archrules: {problem.path.name}:{problem.range.line + 1}: {problem.message}",

@@ -1,15 +1,24 @@
 """The archrules language server: state shared by the feature modules, and their wiring.
 
-Data flow: a document event updates the engine's ``Workspace`` (one file re-read), then
-``schedule_check`` coalesces a check that diffs the new results against the
-``DiagnosticsStore`` and publishes what changed (push), or asks the client to pull again.
-Background indexing reads files on disk in small batches between messages."""
+Scheduling (ADR-0011): a document change only records the document as changed; the check
+that follows reads the newest text of every changed document into the engine's
+``Workspace``, diffs the results against the ``DiagnosticsStore`` and publishes what
+changed (push), or asks the client to pull again. Changes that come in a burst (typing)
+wait until the burst pauses, so a burst costs one check and one publish; a request that
+needs the engine brings it up to date first (``flush``). Walking the tree, parsing files
+and writing the cache run off the event loop (threads, worker processes); their results
+are merged between two messages, and the garbage collector is told to leave the merged,
+long-lived objects alone (``gc.freeze``)."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import gc
 import inspect
+import multiprocessing
 import os
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,10 +31,12 @@ from pygls.lsp.server import LanguageServer
 
 from archrules import __version__
 from archrules.core.cache import default_cache_dir
+from archrules.core.config import find_configs_below
 from archrules.core.facts import decode_source
 from archrules.core.files import read_bytes
-from archrules.core.types import Violation
-from archrules.core.workspace import ProjectState, Workspace
+from archrules.core.project import extract_many, scan_project
+from archrules.core.types import FileFacts, Violation
+from archrules.core.workspace import Extraction, ProjectState, Workspace
 from archrules.lsp.convert import from_client_position, path_to_uri, split_lines, uri_to_path
 from archrules.lsp.logs import Log
 from archrules.lsp.settings import Settings
@@ -42,8 +53,13 @@ from archrules.lsp.transport import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-INDEX_BATCH = 40  # files read between two looks at the message queue
+INDEX_BATCH = 40  # files read between two looks at the message queue; one worker task
 PROGRESS_EVERY = 0.25  # seconds between progress reports
+INLINE_SLICE = 0.01  # without worker processes: parse files for this long per turn (s)
+POOL_MIN_FILES = 100  # fewer files to parse than this: not worth starting worker processes
+BURST_GAP = 0.1  # a change this soon after the last one to a document is typing (s)
+BURST_QUIET = 0.04  # a burst is over when no change came for this long (s)
+SYNTAX_PAUSE = 0.8  # a syntax error shows once the document has not changed for this long
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class ArchrulesServer(LanguageServer):
         super().__init__("archrules", __version__, protocol_cls=GuardedProtocol)
         self.log = log or Log()
         self.protocol.log = self.log
-        self.engine = Workspace(cache_dir)
+        self.engine = Workspace(cache_dir, defer=True)
         # the command line's --log-level stays until a client setting changes it
         self.settings = Settings(log_level=self.log.level)
         self.launched_by = os.getppid()  # the parent at start: the editor, or a wrapper
@@ -72,8 +88,17 @@ class ArchrulesServer(LanguageServer):
         self.initial_folders: list[str] = []
         self.settings_changed = False
         self._check_pending = False
+        self._check_soon = False  # a check is queued with call_soon
+        self._check_timer: asyncio.TimerHandle | None = None
+        self.changed: dict[Path, int] = {}  # open documents changed since the last flush
+        self.last_change: dict[Path, float] = {}  # when each document last changed
+        self.held_syntax: set[Path] = set()  # documents whose syntax error waits for a pause
+        self._syntax_timer: asyncio.TimerHandle | None = None
+        self.folders_pending: list[Path] = []  # workspace folders not opened yet
         self.index_task: asyncio.Task[None] | None = None
         self.parent_task: asyncio.Task[None] | None = None
+        self.pool: concurrent.futures.Executor | None = None
+        self.pool_broken = False
 
     # --- the transport (ADR-0012) ------------------------------------------------------
 
@@ -183,6 +208,7 @@ class ArchrulesServer(LanguageServer):
 
     def lines_of(self, path: Path) -> list[str]:
         """The text of a file as the engine sees it: the open buffer, else the disk."""
+        self.flush()
         text = self.engine.overlays.get(path)
         if text is None:
             try:
@@ -205,6 +231,7 @@ class ArchrulesServer(LanguageServer):
         return Located(path, lines, line, col)
 
     def state_for(self, path: Path) -> ProjectState | None:
+        self.flush()
         return self.engine.project_for(path)
 
     def violations_at(self, path: Path) -> list[Violation]:
@@ -212,40 +239,116 @@ class ArchrulesServer(LanguageServer):
 
     # --- checking and publishing ------------------------------------------------------
 
-    def schedule_check(self) -> None:
-        """Coalesce: many events in one turn of the loop cost one check."""
-        if self._check_pending:
-            return
+    def document_changed(self, path: Path, version: int, *, typing: bool) -> None:
+        """An open document has a new text (pygls' workspace holds it); the engine reads
+        it at the next check. ``typing``: a didChange (a burst of them is coalesced), else
+        a didOpen (checked at once)."""
+        now = time.monotonic()
+        if typing:
+            burst = now - self.last_change.get(path, float("-inf")) < BURST_GAP
+            self.last_change[path] = now
+        else:
+            burst = False
+            self.last_change.pop(path, None)
+        self.changed[path] = version
+        self.schedule_check(delay=BURST_QUIET if burst else 0.0)
+
+    def flush(self) -> None:
+        """Read the newest text of every changed document into the engine."""
+        while self.changed:
+            path, version = self.changed.popitem()
+            document = self.workspace.get_text_document(path_to_uri(path))
+            with self.log.timed("update", path=str(path)):
+                state = self.engine.set_text(path, document.source)
+            self.versions[path] = version
+            if state is not None:
+                self.start_indexing()
+
+    def schedule_check(self, delay: float = 0.0) -> None:
+        """Coalesce: the events of one turn of the loop cost one check; with ``delay``
+        (typing), each event of a burst pushes the check back, and the newest text wins."""
         self._check_pending = True
         try:
-            asyncio.get_running_loop().call_soon(self.run_check)
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # no loop (tests calling handlers directly)
             self.run_check()
+            return
+        if self._check_soon:
+            return  # a check runs this turn anyway
+        if self._check_timer is not None:
+            self._check_timer.cancel()
+            self._check_timer = None
+        if delay > 0:
+            self._check_timer = loop.call_later(delay, self.run_check)
+        else:
+            self._check_soon = True
+            loop.call_soon(self.run_check)
 
     def ensure_checked(self) -> None:
-        if self._check_pending:
+        if self._check_pending or self.changed:
+            self._check_pending = True
             self.run_check()
 
     def run_check(self) -> None:
+        self._check_soon = False
+        if self._check_timer is not None:
+            self._check_timer.cancel()
+            self._check_timer = None
         if not self._check_pending:
             return
         self._check_pending = False
         try:
             from archrules.lsp.diagnostics import check_and_publish
 
+            self.flush()
             check_and_publish(self)
         except Exception as error:
             self.log.write(
                 "error", "check-failed", error=repr(error), traceback=traceback.format_exc()
             )
 
+    def typing_in(self, path: Path) -> bool:
+        """Whether the document changed too recently to show a syntax error in it; if so,
+        a publish follows when typing pauses."""
+        since = time.monotonic() - self.last_change.get(path, float("-inf"))
+        if since >= SYNTAX_PAUSE:
+            return False
+        self.held_syntax.add(path)
+        if self._syntax_timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # pragma: no cover - always called from the loop
+                return False
+            self._syntax_timer = loop.call_later(SYNTAX_PAUSE - since + 0.01, self._syntax_due)
+        return True
+
+    def _syntax_due(self) -> None:
+        self._syntax_timer = None
+        held, self.held_syntax = self.held_syntax, set()
+        from archrules.lsp.diagnostics import republish
+
+        try:
+            republish(self, held)
+        except Exception as error:  # pragma: no cover - a bug must not stop the server
+            self.log.write("error", "check-failed", error=repr(error))
+
     # --- indexing ---------------------------------------------------------------------
 
-    def start_indexing(self) -> None:
+    @property
+    def indexing(self) -> bool:
+        """Folders still to open, or files still to discover or read."""
+        return bool(self.folders_pending) or self.engine.indexing
+
+    def open_folders(self, folders: list[Path]) -> None:
+        """Open workspace folders in the background: the walk for configs runs in a
+        thread, so that ``initialized`` and the first didOpen do not wait for it."""
+        self.folders_pending.extend(folders)
+        self.start_indexing(force=True)
+
+    def start_indexing(self, *, force: bool = False) -> None:
         if self.index_task is not None and not self.index_task.done():
             return
-        if not self.engine.indexing:
-            self.schedule_check()
+        if not (force or self.folders_pending or self.engine.indexing):
             return
         try:
             self.index_task = asyncio.get_running_loop().create_task(self._index())
@@ -258,13 +361,12 @@ class ArchrulesServer(LanguageServer):
         progress = IndexProgress(self)
         await progress.begin()
         loop = asyncio.get_running_loop()
-        with self.log.timed("open-caches"):
-            await loop.run_in_executor(None, self.engine.open_caches)
         last = loop.time()
+        running: dict[asyncio.Future[list[FileFacts]], list[Extraction]] = {}
         with self.log.timed("index") as extra:
-            while self.engine.indexing:
+            while self.folders_pending or self.engine.indexing or running:
                 try:
-                    self.engine.index_some(INDEX_BATCH)
+                    await self._index_step(loop, running)
                 except Exception as error:  # a bug must not stop the server
                     self.log.write("error", "index-failed", error=repr(error))
                     break
@@ -274,8 +376,111 @@ class ArchrulesServer(LanguageServer):
                 await asyncio.sleep(0)
             extra["files"] = self.engine.progress()[1]
         progress.end(*self.engine.progress())
-        self._check_pending = True
-        self.run_check()
+        self._stop_pool()
+        self._freeze()
+        for cache in self.engine.take_saves():  # in a thread: nothing else uses them now
+            await loop.run_in_executor(None, cache.save)
+
+    async def _index_step(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        running: dict[asyncio.Future[list[FileFacts]], list[Extraction]],
+    ) -> None:
+        """One step: walk a folder or a project's tree (in a thread), or read a batch of
+        files and hand their parsing to worker processes, or merge what they returned."""
+        from archrules.lsp.lifecycle import add_folder
+
+        if self.folders_pending:
+            folder = self.folders_pending.pop(0)
+            with self.log.timed("open-folder", path=str(folder)):
+                configs = await loop.run_in_executor(None, find_configs_below, folder)
+                add_folder(self, folder, configs)
+            return
+        for state, project, nested in self.engine.discovery_work():
+            with self.log.timed("discover", config=str(project.config_path)):
+                found = await loop.run_in_executor(None, scan_project, project, nested)
+                self.engine.merge_discovery(state, project, found)
+            if self.versions or self.changed:  # the open files' findings, every module known
+                self.schedule_check()
+        if self.engine.caches_to_open():
+            await loop.run_in_executor(None, self.engine.open_caches)
+        read, total = self.engine.progress()
+        pool = self.pool is not None or total - read >= POOL_MIN_FILES
+        if pool:
+            jobs = self.engine.index_some(INDEX_BATCH)
+            if jobs:
+                running[self._extract(loop, jobs)] = jobs
+        else:  # a small project: parse here, a few milliseconds per turn of the loop
+            jobs = []
+            deadline = loop.time() + INLINE_SLICE
+            while self.engine.indexing and loop.time() < deadline:
+                inline = self.engine.index_some(1)
+                if inline:
+                    self._merge(inline, None)
+                elif not self.engine.progress()[1] - self.engine.progress()[0]:
+                    break
+        if running and (len(running) >= 2 * self._workers() or not jobs):
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for future in done:
+                self._merge(running.pop(future), future)
+            self._freeze()
+        if not self.engine.indexing:
+            self.schedule_check()  # the first check with every file read (graph findings)
+
+    def _workers(self) -> int:
+        return max(1, os.cpu_count() or 1)
+
+    def _extract(
+        self, loop: asyncio.AbstractEventLoop, jobs: list[Extraction]
+    ) -> asyncio.Future[list[FileFacts]]:
+        """Extract facts in worker processes (in this process if none can start)."""
+        tasks = [(job.text, job.conventions) for job in jobs]
+        if self.pool is None and not self.pool_broken:
+            try:
+                context = multiprocessing.get_context("spawn")  # no fork of pygls' threads
+                self.pool = concurrent.futures.ProcessPoolExecutor(
+                    self._workers(), mp_context=context
+                )
+            except (OSError, ValueError, NotImplementedError) as error:  # pragma: no cover
+                self.log.write("warning", "no-worker-processes", error=repr(error))
+                self.pool_broken = True
+        future: asyncio.Future[list[FileFacts]]
+        if self.pool is not None:
+            future = asyncio.wrap_future(self.pool.submit(extract_many, tasks))
+        else:  # pragma: no cover - no worker processes on this system: _merge extracts
+            future = loop.create_future()
+            future.set_exception(OSError("no worker processes"))
+        return future
+
+    def _merge(
+        self, jobs: list[Extraction], future: asyncio.Future[list[FileFacts]] | None
+    ) -> None:
+        """Hand extracted facts to the engine (``future`` None: extract them here)."""
+        results: list[FileFacts] | None = None
+        if future is not None:
+            try:
+                results = future.result()
+            except Exception as error:  # a broken pool: extract here instead
+                self.log.write("warning", "worker-failed", error=repr(error))
+                self.pool_broken = True
+                self._stop_pool()
+        if results is None:
+            results = extract_many([(job.text, job.conventions) for job in jobs])
+        for job, facts in zip(jobs, results, strict=True):
+            self.engine.add_extracted(job, facts)
+
+    def _stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def _freeze(self) -> None:
+        """Move what survives into the collector's permanent generation: the facts and
+        model just merged live until their file changes, and walking them on every
+        collection is what made edits slow on large projects. Only objects created since
+        the last freeze are walked here."""
+        gc.collect()
+        gc.freeze()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
