@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from archrules.cli.main import main
+from cli_support import run
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,15 +59,6 @@ def _isolated_cache(
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ARCHRULES_CACHE_DIR", str(cache))
     return cache
-
-
-def run(
-    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.chdir(cwd)
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

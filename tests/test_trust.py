@@ -17,6 +17,7 @@ import archrules.cli.main as cli
 from archrules.cli.main import main
 from archrules.core.config import find_config, find_configs_below, scan_configs
 from archrules.core.workspace import Workspace
+from cli_support import run
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,15 +31,6 @@ def _isolated_cache(
     monkeypatch.setenv("ARCHRULES_CACHE_DIR", str(cache))
     monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
     return cache
-
-
-def run(
-    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.chdir(cwd)
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- A1: a package named like a default exclude is code ----------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archrules.cli.main import main
+from cli_support import run
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,15 +30,6 @@ def shop(tmp_path: Path) -> Path:
     target = tmp_path / "shop"
     shutil.copytree(SHOP, target)
     return target
-
-
-def run(
-    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.chdir(cwd)
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def findings(out: str, cwd: Path) -> set[tuple[Path, int, str]]:

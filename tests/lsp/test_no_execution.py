@@ -24,12 +24,13 @@ def planted_project(root: Path, marker: Path) -> Path:
         path.write_text(PLANT.format(marker=str(marker), name=path.name) + extra)
 
     plant(pkg / "evil.py", "class Thing:\n    pass\n")
+    plant(pkg / "api.py", "from pkg.evil import Thing\n")  # a re-export for jedi to follow
     plant(pkg / "__main__.py")
     for name in ("conftest.py", "setup.py", "sitecustomize.py", "usercustomize.py"):
         plant(root / name)
         plant(root / "src" / name)
     (root / "src" / "evil.pth").write_text(PLANT.format(marker=str(marker), name="pth"))
-    (pkg / "user.py").write_text("from pkg.evil import Thing\nimport pkg.evil\n\nThing()\n")
+    (pkg / "user.py").write_text("from pkg.api import Thing\nimport pkg.evil\n\nThing()\n")
     return pkg / "user.py"
 
 
@@ -74,9 +75,9 @@ def test_hover_and_definition_run_nothing(tmp_path: Path, with_venv: bool) -> No
     try:
         server.initialize(root)
         uri = server.open(user)
-        position = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 22}}
+        position = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 21}}
         hover = server.call("textDocument/hover", position, timeout=60)
-        assert hover["result"] is not None, hover  # jedi did resolve the name
+        assert hover["result"] is not None, hover  # jedi followed the re-export
         assert "pkg.evil" in hover["result"]["contents"]["value"]
         server.call("textDocument/definition", position, timeout=60)
         position["position"] = {"line": 3, "character": 1}

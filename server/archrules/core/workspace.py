@@ -263,23 +263,29 @@ class Workspace:
         if state.discovered or model is None or config is None:
             return
         for module in model.import_candidates(path):
-            for found in _module_files(config.roots, module):
-                if model.module_of(found) is not None or found in model.excluded_paths:
-                    continue
-                status = self._status(state, found)
-                if status == "excluded":
-                    model.set_excluded(found)  # a module, never read
-                    continue
-                if status != "checked":
-                    continue
-                old = state.previous
-                facts = old.facts_of(found) if old is not None else None
-                if found in state.previous_unread:
-                    facts = None
-                model.set_facts(found, facts if facts is not None else FileFacts())
-                state.probed.add(found)
-                if facts is None and found not in self.overlays:
-                    state.pending.append(found)
+            self._probe_module(state, module)
+
+    def _probe_module(self, state: ProjectState, module: str) -> None:
+        """Before discovery: register the files that may define ``module``."""
+        model, config = state.project.model, state.project.config
+        assert model is not None and config is not None
+        for found in _module_files(config.roots, module):
+            if model.module_of(found) is not None or found in model.excluded_paths:
+                continue
+            status = self._status(state, found)
+            if status == "excluded":
+                model.set_excluded(found)  # a module, never read
+                continue
+            if status != "checked":
+                continue
+            old = state.previous
+            facts = old.facts_of(found) if old is not None else None
+            if found in state.previous_unread:
+                facts = None
+            model.set_facts(found, facts if facts is not None else FileFacts())
+            state.probed.add(found)
+            if facts is None and found not in self.overlays:
+                state.pending.append(found)
 
     def _load_baseline(self, state: ProjectState) -> None:
         path = state.root_dir / BASELINE_NAME
@@ -400,6 +406,17 @@ class Workspace:
             return None
         state.extracting.add(path)
         return Extraction(config_path, state.project, read, model.wants_conventions)
+
+    def module_path(self, near: Path, module: str) -> Path | None:
+        """The file that defines ``module`` in the project governing ``near``; before that
+        project's tree is walked, looked up on disk (as the open files' imports are)."""
+        state = self.project_for(Path(os.path.abspath(near)))
+        model = state.project.model if state is not None else None
+        if state is None or model is None:
+            return None
+        if not state.discovered and state.project.config is not None:
+            self._probe_module(state, module)
+        return model.path_of(module)
 
     def read_now(self, path: Path) -> FileFacts | None:
         """A file's facts, read at once if indexing has not reached it yet."""

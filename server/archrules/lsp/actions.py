@@ -308,7 +308,7 @@ def _interface_action(
         return None
     for expose in rule.expose:
         exposed = expose.text
-        exposed_path = model.path_of(exposed)
+        exposed_path = server.engine.module_path(violation.path, exposed)
         exposed_facts = server.engine.read_now(exposed_path) if exposed_path is not None else None
         if exposed_facts is None or exposed == violation.imported:
             continue
