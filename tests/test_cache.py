@@ -517,7 +517,7 @@ def test_reading_one_file_through_the_cache(
         raise PermissionError(13, "Permission denied")
 
     with monkeypatch.context() as patch:
-        patch.setattr(project_module, "open", denied, raising=False)
+        patch.setattr(project_module, "read_regular", denied)
         assert read_into(model, model_py, cache)
     assert any(v.rule == "unreadable-file" for v in model.violations())
     model_py.unlink()

@@ -287,10 +287,15 @@ def test_deferred_workspace_equals_fresh(
                 merge(batches.pop(0))
             else:
                 ws.results()
-        while ws.indexing or batches:
+        for _ in range(1_000):  # bounded: indexing that never ends is a failure, not a hang
+            if not (ws.indexing or batches):
+                break
             discover()
             batches.append(ws.index_some(3))
-            merge(batches.pop(0))
+            while batches:
+                merge(batches.pop(0))
+        else:
+            raise AssertionError(f"indexing never ends: {ws.progress()}")
         [state] = ws.projects.values()
         got = ws.project_results(state, baseline=False)
         for rel, text in open_texts.items():  # the fresh check reads the editor's texts
