@@ -440,6 +440,8 @@ class Controller implements vscode.Disposable {
     }
     const view = statusView(this.state, this.lastStatus, this.lastExplanation);
     this.render();
+    // asked before the server had loaded the file's project: ask again
+    if (!this.lastExplanation?.module) void this.refreshExplanation();
     this.stopPolling();
     if (view.busy) this.pollTimer = setTimeout(() => void this.refreshStatus(), 1000);
   }

@@ -54,6 +54,10 @@ def register(server: ArchrulesServer) -> None:
         state = server.state_for(path) if path is not None else None
         model = state.project.model if state is not None else None
         module = model.module_of(path) if model is not None and path is not None else None
+        if module is None and model is not None and path is not None and path.suffix == ".py":
+            # not read yet (the tree is still being walked): its name follows from its path
+            found = model.module_for(path)
+            module = found[0] if found is not None else None
         if state is None or module is None:
             return {
                 "module": None,
