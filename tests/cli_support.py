@@ -7,6 +7,23 @@ from pathlib import Path
 import pytest
 
 from archrules.cli.main import main
+from conftest import write_tree
+
+SIBLING_LAYERS = '[[layers]]\nname = "l"\nlayers = ["{p}.web", "{p}.core"]\n'
+
+
+def two_projects(root: Path) -> None:
+    """``one/`` and ``two/``: sibling projects, each with its own config and one layer
+    violation (``core`` imports ``web``)."""
+    files: dict[str, str] = {}
+    for p in ("one", "two"):
+        files |= {
+            f"{p}/archrules.toml": SIBLING_LAYERS.format(p=p),
+            f"{p}/{p}/__init__.py": "",
+            f"{p}/{p}/web.py": "",
+            f"{p}/{p}/core.py": f"import {p}.web\n",
+        }
+    write_tree(root, files)
 
 
 def run(

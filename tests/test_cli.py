@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from archrules.cli.main import main
-from cli_support import run
+from cli_support import run, two_projects
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -222,20 +222,7 @@ def test_pyproject_config(tmp_path: Path, capsys, monkeypatch) -> None:  # type:
 
 
 def test_monorepo_runs_each_config_on_its_subtree(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    layer = '[[layers]]\nname = "l"\nlayers = ["{p}.web", "{p}.core"]\n'
-    write_tree(
-        tmp_path,
-        {
-            "one/archrules.toml": layer.format(p="one"),
-            "one/one/__init__.py": "",
-            "one/one/web.py": "",
-            "one/one/core.py": "import one.web\n",
-            "two/archrules.toml": layer.format(p="two"),
-            "two/two/__init__.py": "",
-            "two/two/web.py": "",
-            "two/two/core.py": "import two.web\n",
-        },
-    )
+    two_projects(tmp_path)
     code, out, _ = run(["check"], tmp_path, capsys, monkeypatch)
     assert code == 1
     assert "one/one/core.py:1:8: l " in out and "two/two/core.py:1:8: l " in out

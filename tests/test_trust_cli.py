@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import run
+from cli_support import run, two_projects
 from conftest import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,20 +88,7 @@ def test_baseline_in_a_subfolder_keeps_the_other_entries(shop: Path, capsys, mon
 
 
 def test_baseline_never_writes_into_a_sibling_project(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    layer = '[[layers]]\nname = "l"\nlayers = ["{p}.web", "{p}.core"]\n'
-    write_tree(
-        tmp_path,
-        {
-            "one/archrules.toml": layer.format(p="one"),
-            "one/one/__init__.py": "",
-            "one/one/web.py": "",
-            "one/one/core.py": "import one.web\n",
-            "two/archrules.toml": layer.format(p="two"),
-            "two/two/__init__.py": "",
-            "two/two/web.py": "",
-            "two/two/core.py": "import two.web\n",
-        },
-    )
+    two_projects(tmp_path)
     sibling = tmp_path / "two" / "archrules-baseline.json"
     assert run(["baseline"], tmp_path / "two", capsys, monkeypatch)[0] == 0
     kept = sibling.read_text(encoding="utf-8")
