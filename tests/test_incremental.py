@@ -308,3 +308,111 @@ def test_deferred_workspace_equals_fresh(
             expected.setdefault(violation.path, []).append(violation)
         assert got == expected
         assert state.problems == fresh.problems
+
+
+# --- graph-wide findings updated from the changed modules only (ADR-0019) -------------
+
+GRAPH_CONFIG = """
+[project]
+roots = ["src"]
+
+[[layers]]
+name = "stack"
+containers = ["p.one", "p.two"]
+layers = ["ui", "svc", "db"]
+ignore = ["p.one.ui -> p.*.db"]
+
+[[layers]]
+name = "top"
+layers = [["p.one", "p.two"], "p.core"]
+
+[[forbidden]]
+name = "no-core-to-ext"
+from = ["p.core"]
+to = ["p.ext.*", "json"]
+
+[[independent]]
+name = "apart"
+modules = ["p.one.ui", "p.two.ui"]
+"""
+
+# every file exists from the start: edits change imports, never the module set
+GRAPH_PATHS = [
+    "src/p/__init__.py",
+    "src/p/one/__init__.py",
+    "src/p/one/ui.py",
+    "src/p/one/svc.py",
+    "src/p/one/db.py",
+    "src/p/two/__init__.py",
+    "src/p/two/ui.py",
+    "src/p/two/svc.py",
+    "src/p/two/db.py",
+    "src/p/core.py",
+    "src/p/ext/__init__.py",
+    "src/p/ext/x.py",
+    "src/p/free1.py",  # in no rule: chains pass through these
+    "src/p/free2.py",
+    "src/p/free3.py",
+]
+GRAPH_MODULES = [
+    "p.one.ui", "p.one.svc", "p.one.db", "p.two.ui", "p.two.svc", "p.two.db",
+    "p.core", "p.ext.x", "p.free1", "p.free2", "p.free3", "json",
+]  # fmt: skip
+graph_texts = st.lists(st.sampled_from(GRAPH_MODULES), max_size=4).map(
+    lambda names: "".join(f"import {name}\n" for name in names)
+)
+graph_step = st.one_of(
+    st.tuples(st.just("set"), st.sampled_from(GRAPH_PATHS), graph_texts),
+    st.tuples(st.just("query"), st.just(""), st.just("")),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    initial=st.fixed_dictionaries(dict.fromkeys(GRAPH_PATHS, graph_texts)),
+    steps=st.lists(graph_step, max_size=25),
+)
+def test_graph_updates_equal_a_fresh_search(
+    initial: dict[str, str], steps: list[tuple[str, str, str]]
+) -> None:
+    """Import edits with a fixed module set take the incremental chain search (containers,
+    ignores, externals, chains through free modules and cycles among them): after every
+    query, the findings equal a fresh model's."""
+    files = dict(initial)
+    model = memory_model(GRAPH_CONFIG, files, ROOT)
+    model.violations()
+    for op, rel, text in steps:
+        if op == "set":
+            model.set_text(ROOT / rel, text)
+            files[rel] = text
+        else:
+            assert observable(model) == observable(memory_model(GRAPH_CONFIG, files, ROOT))
+    assert observable(model) == observable(memory_model(GRAPH_CONFIG, files, ROOT))
+
+
+def test_an_import_edit_searches_only_from_the_importers_it_can_change() -> None:
+    """Adding an import to a module in a layer searches chains again from that module only,
+    not from every importer of the project (what makes an import edit cheap in a large
+    project); an edit to a free module searches again from the importers that reach it."""
+    files = dict.fromkeys(GRAPH_PATHS, "")
+    files["src/p/two/ui.py"] = "import p.free1\n"
+    files["src/p/one/ui.py"] = "import p.two.svc\n"
+    model = memory_model(GRAPH_CONFIG, files, ROOT)
+    model.violations()
+    searched: list[str] = []
+    for checker in model.checkers:
+        original = checker._search_from  # type: ignore[attr-defined]
+
+        def spy(graph, state, tools, importer, original=original):  # type: ignore[no-untyped-def]
+            searched.append(importer)
+            original(graph, state, tools, importer)
+
+        checker._search_from = spy  # type: ignore[attr-defined]
+    model.set_text(ROOT / "src/p/one/svc.py", "import p.free2\n")
+    model.violations()
+    assert set(searched) == {"p.one.svc"}
+    searched.clear()
+    model.set_text(ROOT / "src/p/free1.py", "import p.one.db\n")
+    found = model.violations()
+    assert set(searched) == {"p.two.ui"}
+    assert any(v.chain == ("p.two.ui", "p.free1", "p.one.db") for v in found)

@@ -65,23 +65,30 @@ def reach_masks(
     succ: Callable[[str], Iterable[str]],
     is_free: Callable[[str], bool],
     target_bits: Callable[[str], int],
+    known: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
     """For every free node: the union of ``target_bits`` of the non-free nodes it reaches
-    through free nodes only. Bits of free nodes themselves are not collected."""
+    through free nodes only. Bits of free nodes themselves are not collected.
+
+    ``known``: the masks of free nodes outside ``free`` (they are not searched again),
+    for recomputing only the nodes whose reach may have changed."""
     masks: dict[str, int] = {}
+    todo = set(free) if known is not None else None
 
     def free_succ(node: str) -> Iterable[str]:
-        return (n for n in succ(node) if is_free(n))
+        return (n for n in succ(node) if is_free(n) and (todo is None or n in todo))
 
-    for component in strongly_connected(free, free_succ):
+    for component in strongly_connected(todo if todo is not None else free, free_succ):
         mask = 0
         members = set(component)
         for node in component:
             for nxt in succ(node):
                 if nxt in members:
                     continue
-                if is_free(nxt):
+                if nxt in masks:  # searched before it: components come sinks first
                     mask |= masks[nxt]
+                elif is_free(nxt):
+                    mask |= (known or {})[nxt]
                 else:
                     mask |= target_bits(nxt)
         for node in component:

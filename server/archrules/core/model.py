@@ -81,6 +81,12 @@ BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
 }
 
 
+def _same_findings(a: list[Violation], b: list[Violation]) -> bool:
+    """Equal findings with equal related locations (``Violation`` equality leaves them
+    out)."""
+    return a == b and all(x.related == y.related for x, y in zip(a, b, strict=True))
+
+
 def _same_shape(old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> bool:
     """The same imported modules, each the same number of times, with the same
     classification and statement structure: only positions differ."""
@@ -141,9 +147,24 @@ class ProjectModel:
         self._known: set[str] = set()  # first-party modules, namespace packages included
         self._classifier = Classifier(())
         self._succ: dict[str, dict[str, list[Edge]]] = {}
+        self._pred: dict[str, set[str]] = {}  # module -> the modules that import it
         self._modules_dirty = True
         self._dirty: set[Path] = set()
+        # graph-wide findings: None when some import changed since they were computed;
+        # then the checkers search the whole graph again (``_graph_full``: the module set
+        # changed) or only what the ``_graph_changed`` modules' imports can alter
         self._global: list[Violation] | None = None
+        self._graph_full = True
+        self._graph_changed: set[str] = set()
+        self._modules_version = 0  # counts changes of the module set
+        # every finding, exceptions applied, kept per file between queries: a query
+        # recomputes only the files refreshed since (``_stale``) or whose cross-file
+        # findings changed
+        self._final: dict[Path, list[Violation]] = {}
+        self._final_cross: dict[Path, list[Violation]] = {}
+        self._stale: set[Path] = set()
+        self._flat: list[Violation] | None = None
+        self._problems: tuple[int, AdrSet, list[ConfigProblem]] | None = None
 
     # --- updates -------------------------------------------------------------------
 
@@ -217,6 +238,7 @@ class ProjectModel:
         return sorted(self._excluded)
 
     def remove(self, path: Path) -> None:
+        self._stale.add(path)
         self._unreadable.pop(path, None)
         if self._excluded.pop(path, None) is not None:
             self._modules_dirty = True
@@ -260,6 +282,8 @@ class ProjectModel:
     def set_adrs(self, adrs: AdrSet) -> None:
         """The ADR directory changed: findings that cite ADRs are computed per query."""
         self.adrs = adrs
+        self._stale.update(self._sources)
+        self._flat = None
 
     @property
     def paths(self) -> list[Path]:
@@ -279,6 +303,7 @@ class ProjectModel:
         for path in sorted(self._dirty):
             self._resolve_file(path)
             self._check_conventions(path)
+        self._stale.update(self._dirty)
         self._dirty.clear()
 
     def _rebuild_modules(self) -> None:
@@ -295,6 +320,8 @@ class ProjectModel:
                 known.add(".".join(parts[:i]))
         if known != self._known:
             self._global = None
+            self._graph_full = True
+            self._modules_version += 1
         self._known = known
         self._classifier = Classifier({m.split(".")[0] for m in known})
 
@@ -304,14 +331,17 @@ class ProjectModel:
         """The file imports the same modules as before, the same number of times, at other
         positions (lines were added above): the graph-wide findings stay, their ranges in
         this file follow the edges. Typing in a function body costs no graph search."""
-        if self._global is None:
+        if self._graph_full:
             return
         moved: dict[Range, Range] = {}
         for imported, edges in old.items():
             for before, after in zip(edges, new[imported], strict=True):
                 moved[before.range] = after.range
-        self._global = [
-            replace(
+
+        def follow(v: Violation) -> Violation:
+            if v.path != path and all(r.path != path for r in v.related):
+                return v
+            return replace(
                 v,
                 range=moved.get(v.range, v.range) if v.path == path else v.range,
                 related=tuple(
@@ -319,14 +349,28 @@ class ProjectModel:
                     for r in v.related
                 ),
             )
-            if v.path == path or any(r.path == path for r in v.related)
-            else v
-            for v in self._global
-        ]
+
+        for checker in self._checkers:
+            checker.remap(follow)
+        if self._global is not None:
+            self._global = [follow(v) for v in self._global]
 
     def _drop_edges(self, module: str) -> None:
-        if self._succ.pop(module, None):
+        old = self._succ.pop(module, None)
+        if old:
+            self._link(module, old, {})
             self._global = None
+            self._graph_full = True
+
+    def _link(self, module: str, old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> None:
+        """Keep the predecessor index in step with a module's new imports."""
+        for imported in old.keys() - new.keys():
+            importers = self._pred[imported]
+            importers.discard(module)
+            if not importers:
+                del self._pred[imported]
+        for imported in new.keys() - old.keys():
+            self._pred.setdefault(imported, set()).add(module)
 
     def _resolve_file(self, path: Path) -> None:
         source = self._sources[path]
@@ -347,6 +391,8 @@ class ProjectModel:
                 self._move_graph_ranges(path, old, succ)  # lines moved, imports did not
             else:
                 self._global = None
+                self._graph_changed.add(source.module)
+            self._link(source.module, old, succ)
         if succ:
             self._succ[source.module] = succ
         else:
@@ -541,6 +587,9 @@ class ProjectModel:
     def edges_between(self, importer: str, imported: str) -> Sequence[Edge]:
         return self._succ.get(importer, {}).get(imported, ())
 
+    def predecessors(self, module: str) -> Iterable[str]:
+        return self._pred.get(module, ())
+
     def is_first_party(self, module: str) -> bool:
         return module in self._known
 
@@ -552,7 +601,14 @@ class ProjectModel:
 
     def _graph_violations(self) -> list[Violation]:
         if self._global is None:
-            self._global = [v for checker in self._checkers for v in checker.check_graph(self)]
+            if self._graph_full:
+                found = [v for checker in self._checkers for v in checker.check_graph(self)]
+            else:
+                changed = self._graph_changed
+                found = [v for c in self._checkers for v in c.update_graph(self, changed)]
+            self._global = found
+            self._graph_full = False
+            self._graph_changed = set()
         return self._global
 
     def violations(
@@ -563,47 +619,80 @@ class ProjectModel:
         language server asks for this while it is still indexing, for the open files only
         (``only``)."""
         self._refresh()
-        by_path: dict[Path, list[Violation]] = {}
-        sources = (
-            self._sources.items()
-            if only is None
-            else [(path, self._sources[path]) for path in only if path in self._sources]
-        )
-        for path, source in sources:
-            found = [*source.direct, *source.conventions]
-            if source.facts.syntax_error is not None:
-                problem = source.facts.syntax_error
-                found.append(
-                    self._builtin(
-                        SYNTAX_ERROR,
-                        path,
-                        problem.range,
-                        f"syntax error: {problem.message} (the imports that can be read "
-                        "are still checked)",
-                        (source.module,),
-                    )
-                )
-            by_path[path] = found
-        # duplicates, like graph-wide findings, compare files: they need every file
-        cross_file = (
-            (*self._graph_violations(), *self._copy_violations(), *self._drift_violations())
-            if graph
-            else ()
-        )
-        for violation in cross_file:
-            by_path.setdefault(violation.path, []).append(violation)
-        result: list[Violation] = []
-        for path, found in by_path.items():
-            result.extend(self._apply_exceptions(path, self._sources[path], found, graph))
-        for path, message in self._unreadable.items():
-            if only is not None and path not in only:
-                continue
-            result.append(
-                self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
-            )
-        result.extend(self._rule_adr_warnings())
+        extra = [
+            self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
+            for path, message in self._unreadable.items()
+            if only is None or path in only
+        ]
+        extra.extend(self._rule_adr_warnings())
+        if graph and only is None:
+            result = [*self._every_file(), *extra]
+        else:
+            result = extra
+            cross = self._cross_file() if graph else {}
+            paths = self._sources if only is None else [p for p in only if p in self._sources]
+            for path in paths:
+                result.extend(self._file_findings(path, cross.get(path, []), graph))
         result.sort(key=Violation.sort_key)
         return result
+
+    def _every_file(self) -> list[Violation]:
+        """Every file's findings with the cross-file ones (graph-wide, duplicates, drift),
+        sorted; recomputed only for the files whose inputs changed since the last call."""
+        cross = self._cross_file()
+        stale = self._stale
+        before = self._final_cross
+        stale.update(
+            p
+            for p in cross.keys() | before.keys()
+            if not _same_findings(cross.get(p, []), before.get(p, []))
+        )
+        self._final_cross = cross
+        if stale or self._flat is None:
+            for path in stale:
+                if path in self._sources:
+                    self._final[path] = self._file_findings(path, cross.get(path, []), True)
+                else:
+                    self._final.pop(path, None)
+            stale.clear()
+            flat = [v for found in self._final.values() for v in found]
+            flat.sort(key=Violation.sort_key)
+            self._flat = flat
+        return self._flat
+
+    def _cross_file(self) -> dict[Path, list[Violation]]:
+        """Findings that compare files (graph-wide, duplicates, drift), by file. Like the
+        graph-wide ones, duplicates and drift need every file."""
+        cross: dict[Path, list[Violation]] = {}
+        for violation in (
+            *self._graph_violations(),
+            *self._copy_violations(),
+            *self._drift_violations(),
+        ):
+            cross.setdefault(violation.path, []).append(violation)
+        return cross
+
+    def _file_findings(
+        self, path: Path, cross: list[Violation], report_unused: bool
+    ) -> list[Violation]:
+        """One file's own findings and the cross-file ones placed in it, exceptions
+        applied."""
+        source = self._sources[path]
+        found = [*source.direct, *source.conventions]
+        if source.facts.syntax_error is not None:
+            problem = source.facts.syntax_error
+            found.append(
+                self._builtin(
+                    SYNTAX_ERROR,
+                    path,
+                    problem.range,
+                    f"syntax error: {problem.message} (the imports that can be read "
+                    "are still checked)",
+                    (source.module,),
+                )
+            )
+        found.extend(cross)
+        return self._apply_exceptions(path, source, found, report_unused)
 
     def _builtin(
         self,
@@ -757,7 +846,17 @@ class ProjectModel:
     # --- config validation that needs the modules and ADRs -----------------------
 
     def config_problems(self) -> list[ConfigProblem]:
+        """What the module set and the ADRs say of the config (computed again only when
+        either changed)."""
         self._refresh()
+        cached = self._problems
+        if cached is not None and cached[0] == self._modules_version and cached[1] is self.adrs:
+            return list(cached[2])
+        problems = self._config_problems()
+        self._problems = (self._modules_version, self.adrs, problems)
+        return list(problems)
+
+    def _config_problems(self) -> list[ConfigProblem]:
         problems: list[ConfigProblem] = []
         config = self.config
         for rule in config.rules:

@@ -6,12 +6,15 @@ A checker has two parts:
   only on the import, the rule and the module set, so the model caches its results per
   file and recomputes them only for the file that changed.
 * ``check_graph`` looks at the whole import graph (indirect chains, cycles). The model
-  reruns it only when the set of import edges changed.
+  reruns it only when the set of import edges changed; when only some modules' imports
+  changed (the module set did not), it calls ``update_graph`` with those modules, and the
+  chain checkers search again only from the importers whose chains may pass through them
+  (ADR-0019).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -56,6 +59,8 @@ class Graph(Protocol):
 
     def is_first_party(self, module: str) -> bool: ...
 
+    def predecessors(self, module: str) -> Iterable[str]: ...  # modules that import it
+
 
 class Checker:
     rule: Rule
@@ -65,6 +70,15 @@ class Checker:
 
     def check_graph(self, graph: Graph) -> list[Violation]:
         return []
+
+    def update_graph(self, graph: Graph, changed: Collection[str]) -> list[Violation]:
+        """``check_graph`` after the imports of ``changed`` modules changed, the set of
+        modules did not. A checker that keeps no state searches the whole graph again."""
+        return self.check_graph(graph)
+
+    def remap(self, change: Callable[[Violation], Violation]) -> None:
+        """Apply ``change`` to the graph-wide findings a checker keeps between updates
+        (ranges that followed their imports to another line)."""
 
     def _violation(
         self,
@@ -104,12 +118,33 @@ def _best_match(exprs: Iterable[tuple[ModuleExpr, int]], module: str) -> tuple[s
     return best
 
 
+@dataclass(frozen=True)
+class _ScopeTools:
+    """The graph as one chain search sees it."""
+
+    group: Callable[[str], int | None]
+    succ: Callable[[str], Iterable[str]]
+    is_free: Callable[[str], bool]
+    bits: Callable[[str], int]
+
+
+@dataclass
+class _Scope:
+    """One chain search's state, kept between updates: each first-party module's group
+    (None: free), each free module's reach mask, and the findings by importer."""
+
+    groups: dict[str, int | None]
+    masks: dict[str, int]
+    found: dict[str, list[Violation]]
+
+
 class _ChainChecker(Checker):
     """Shared machinery for rules that also forbid indirect chains: a source module
     reaching a forbidden target through modules the rule does not constrain ("free")."""
 
     indirect: bool
     ignore: tuple[ImportExpr, ...]
+    _scopes: dict[str, _Scope] | None = None
 
     def group(self, module: str) -> int | None:
         """Small int identifying the module's place in the rule, None if unconstrained."""
@@ -129,31 +164,79 @@ class _ChainChecker(Checker):
     def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
         raise NotImplementedError
 
+    def _scope_group(self, scope: str) -> Callable[[str], int | None]:
+        def group(module: str) -> int | None:
+            g = self.group(module)
+            return g if g is None or self.in_scope(module, scope) else None
+
+        return group
+
     def check_graph(self, graph: Graph) -> list[Violation]:
         if not self.indirect:
             return []
-        groups: dict[str, int | None] = {}
-
-        def own_group(module: str) -> int | None:
-            if module not in groups:
-                groups[module] = self.group(module)
-            return groups[module]
-
-        found: list[Violation] = []
-        for scope in self.scopes(graph):
-
-            def group(module: str, scope: str = scope) -> int | None:
-                g = own_group(module)
-                return g if g is None or self.in_scope(module, scope) else None
-
-            found.extend(self._check_scope(graph, group))
-        return found
-
-    def _check_scope(
-        self, graph: Graph, scope_group: Callable[[str], int | None]
-    ) -> list[Violation]:
         first_party = sorted(graph.modules())
-        groups = {m: scope_group(m) for m in first_party}  # once per module, not per edge
+        self._scopes = {}
+        for scope in self.scopes(graph):
+            scope_group = self._scope_group(scope)
+            state = _Scope({m: scope_group(m) for m in first_party}, {}, {})
+            tools = self._tools(graph, state, scope_group)
+            state.masks = reach_masks(
+                (m for m in first_party if state.groups[m] is None),
+                tools.succ,
+                tools.is_free,
+                tools.bits,
+            )
+            for importer in first_party:
+                self._search_from(graph, state, tools, importer)
+            self._scopes[scope] = state
+        return self._collect()
+
+    def update_graph(self, graph: Graph, changed: Collection[str]) -> list[Violation]:
+        """Only what ``changed`` can alter is searched again. A free module's reach mask
+        changes only if it reaches a changed module through free modules (the paths up to
+        the first changed module are the same before and after); an importer's findings
+        change only if it changed or one of its imports is such a free module."""
+        if not self.indirect:
+            return []
+        if self._scopes is None:
+            return self.check_graph(graph)
+        for scope, state in self._scopes.items():
+            tools = self._tools(graph, state, self._scope_group(scope))
+            reaching: set[str] = set()
+            todo = [m for m in changed if tools.is_free(m)]
+            while todo:
+                module = todo.pop()
+                if module not in reaching:
+                    reaching.add(module)
+                    todo.extend(p for p in graph.predecessors(module) if tools.is_free(p))
+            if reaching:
+                state.masks.update(
+                    reach_masks(reaching, tools.succ, tools.is_free, tools.bits, state.masks)
+                )
+            importers = set(changed)
+            importers.update(p for m in reaching for p in graph.predecessors(m))
+            for importer in [m for m in importers if state.groups.get(m) is not None]:
+                state.found.pop(importer, None)
+                self._search_from(graph, state, tools, importer)
+        return self._collect()
+
+    def remap(self, change: Callable[[Violation], Violation]) -> None:
+        for state in (self._scopes or {}).values():
+            for importer, found in state.found.items():
+                state.found[importer] = [change(v) for v in found]
+
+    def _collect(self) -> list[Violation]:
+        return [
+            v
+            for state in (self._scopes or {}).values()
+            for importer in sorted(state.found)
+            for v in state.found[importer]
+        ]
+
+    def _tools(
+        self, graph: Graph, state: _Scope, scope_group: Callable[[str], int | None]
+    ) -> _ScopeTools:
+        groups = state.groups
         ignore = self.ignore
 
         def group(module: str) -> int | None:
@@ -171,25 +254,34 @@ class _ChainChecker(Checker):
             g = group(module)
             return 0 if g is None else 1 << g
 
-        masks = reach_masks((m for m in first_party if group(m) is None), succ, is_free, bits)
+        return _ScopeTools(group, succ, is_free, bits)
+
+    def _search_from(self, graph: Graph, state: _Scope, tools: _ScopeTools, importer: str) -> None:
+        """The chain findings of one importer, into ``state.found``."""
+        source = tools.group(importer)
+        if source is None:
+            return
         found: list[Violation] = []
-        for importer in first_party:
-            source = group(importer)
-            if source is None:
-                continue
-            for hop in sorted(succ(importer)):
-                mask = masks.get(hop, 0) if is_free(hop) else 0
-                target_group = 0
-                while mask:
-                    if mask & 1 and self.forbidden(source, target_group):
-                        found.extend(
-                            self._chain_violations(
-                                graph, importer, hop, target_group, succ, is_free, group
-                            )
+        for hop in sorted(tools.succ(importer)):
+            mask = state.masks.get(hop, 0) if tools.is_free(hop) else 0
+            target_group = 0
+            while mask:
+                if mask & 1 and self.forbidden(source, target_group):
+                    found.extend(
+                        self._chain_violations(
+                            graph,
+                            importer,
+                            hop,
+                            target_group,
+                            tools.succ,
+                            tools.is_free,
+                            tools.group,
                         )
-                    mask >>= 1
-                    target_group += 1
-        return found
+                    )
+                mask >>= 1
+                target_group += 1
+        if found:
+            state.found[importer] = found
 
     def _chain_violations(
         self,

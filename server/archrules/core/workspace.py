@@ -63,6 +63,10 @@ class ProjectState:
     config_path: Path
     project: Project  # the last project whose config loaded, else the failed attempt
     problems: list[ConfigProblem] = field(default_factory=list)  # of the current config text
+    # what loading the config and its ADRs found; once indexed, ``problems`` adds what the
+    # module set says of the config (expressions matching no module), kept in step with it
+    load_problems: list[ConfigProblem] = field(default_factory=list)
+    config_loaded: bool = True  # the current config text gave a model
     notes: list[str] = field(default_factory=list)
     pending: list[Path] = field(default_factory=list)  # discovered, not read yet
     total: int = 0  # files discovered
@@ -181,8 +185,10 @@ class Workspace:
         not load keeps the last valid project running, with the problems reported."""
         project = load_project(state.config_path, self.overlays.get(state.config_path))
         state.problems = list(project.problems)
+        state.load_problems = list(project.problems)
         state.notes = list(project.notes)
         model = project.model
+        state.config_loaded = model is not None
         if model is None:
             if state.project.model is None:
                 state.project = project
@@ -309,8 +315,15 @@ class Workspace:
             else:
                 state.cache.save()
             state.cache = None  # its facts are in the model now; later reads are single files
-        if not state.problems:
-            state.problems = list(model.config_problems())
+        self._refresh_problems(state)
+
+    @staticmethod
+    def _refresh_problems(state: ProjectState) -> None:
+        """Once indexed, the config's problems include those the module set gives (the
+        model recomputes them only when its modules or ADRs changed)."""
+        model = state.project.model
+        if state.finished and state.config_loaded and model is not None:
+            state.problems = state.load_problems + model.config_problems()
 
     def project_for(self, path: Path) -> ProjectState | None:
         """The project governing ``path``: the nearest config above it."""
@@ -566,8 +579,8 @@ class Workspace:
         problems: list[ConfigProblem] = []
         notes: list[str] = []
         model.set_adrs(load_project_adrs(config, problems, notes))
-        if state.indexed:
-            state.problems = problems + list(model.config_problems())
+        state.load_problems = problems
+        self._refresh_problems(state)
 
     # --- results ----------------------------------------------------------------------
 
@@ -586,6 +599,7 @@ class Workspace:
         model = state.project.model
         if model is None:
             return {}
+        self._refresh_problems(state)
         only = None if state.indexed else {p for p in self.overlays if self.project_for(p) is state}
         violations: Iterable[Violation] = model.violations(graph=state.indexed, only=only)
         if baseline and state.baseline is not None:
@@ -599,6 +613,7 @@ class Workspace:
         found: dict[Path, list[ConfigProblem]] = {}
         for state in self.projects.values():
             found.setdefault(state.config_path, [])
+            self._refresh_problems(state)
             # a config that loads but checks nothing: warnings (severity "warning")
             problems = state.problems or state.project.warnings
             for problem in problems:
