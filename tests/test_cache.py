@@ -331,6 +331,44 @@ def test_any_input_change_recomputes_the_result(tmp_path: Path, change) -> None:
     assert after == fresh(config)
 
 
+def test_an_edit_to_a_files_text_walks_no_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery is snapshotted too: after an edit to a file's text the run reads that file
+    but lists no directory; an edited .gitignore or a new file walks the tree again."""
+    import archrules.core.project as project_module
+
+    root = tmp_path / "proj"
+    config = make_project(root)
+    (root / "src/app/web/.gitignore").write_text("nothing.py\n")
+    age(root)
+    cache = tmp_path / "cache"
+    walks: list[Path] = []
+    scan = project_module.scan_project
+    monkeypatch.setattr(
+        project_module,
+        "scan_project",
+        lambda project, *args, **kwargs: (
+            walks.append(project.config_path) or scan(project, *args, **kwargs)
+        ),
+    )
+    check(config, cache)
+    assert len(walks) == 1
+
+    def walked(change) -> int:  # type: ignore[no-untyped-def]
+        before = len(walks)
+        change()
+        after, snapped = check(config, cache)
+        count = len(walks) - before
+        assert not snapped and after == fresh(config)
+        return count
+
+    assert walked(lambda: rewrite(root / "src/app/core/model.py", "import app.web\n")) == 0
+    assert walked(lambda: rewrite(root / "src/app/web/.gitignore", "views.py\n")) == 1
+    assert walked(lambda: (root / "src/app/core/extra.py").write_text("import app.web\n")) == 1
+    assert "views.py" not in str(check(config, cache)[0])
+
+
 def test_a_config_edit_recomputes_the_result(tmp_path: Path) -> None:
     config = make_project(tmp_path / "proj")
     cache = tmp_path / "cache"

@@ -43,7 +43,7 @@ from typing import Any
 
 from archrules import __version__
 from archrules.core.config import ConfigProblem
-from archrules.core.modules import Skipped
+from archrules.core.modules import Discovery, DiscoveryProblem, Skipped, SourceFile
 from archrules.core.types import (
     Definition,
     ExceptionComment,
@@ -551,6 +551,41 @@ def result_from_tuple(value: Any) -> Result:
         )
     except (TypeError, ValueError, IndexError) as error:
         raise ValueError(f"malformed result: {error}") from error
+
+
+def _source_files(files: Iterable[SourceFile]) -> tuple[Any, ...]:
+    return tuple((str(f.path), f.module, f.is_package, str(f.root)) for f in files)
+
+
+def _source_files_from(rows: Any) -> tuple[SourceFile, ...]:
+    return tuple(SourceFile(Path(p), m, bool(pkg), Path(r)) for p, m, pkg, r in rows)
+
+
+def discovery_to_tuple(discovery: Discovery) -> tuple[Any, ...]:
+    return (
+        _source_files(discovery.files),
+        tuple(sorted(discovery.namespace_packages)),
+        tuple((str(p.path), p.message) for p in discovery.problems),
+        _source_files(discovery.excluded),
+        tuple((str(s.path), s.kind, s.reason, s.directory) for s in discovery.skipped),
+    )
+
+
+def discovery_from_tuple(value: Any) -> Discovery:
+    """The inverse of :func:`discovery_to_tuple`; raises ValueError on malformed data."""
+    try:
+        files, namespaces, problems, excluded, skipped = value
+        return Discovery(
+            _source_files_from(files),
+            frozenset(str(n) for n in namespaces),
+            tuple(DiscoveryProblem(Path(p), str(m)) for p, m in problems),
+            _source_files_from(excluded),
+            tuple(
+                Skipped(Path(p), kind, reason, directory) for p, kind, reason, directory in skipped
+            ),
+        )
+    except (TypeError, ValueError, IndexError) as error:
+        raise ValueError(f"malformed discovery: {error}") from error
 
 
 def unchanged(rows: Iterable[tuple[str, Fingerprint | None]]) -> bool:

@@ -146,6 +146,8 @@ class ProjectModel:
         self._owner: dict[str, Path] = {}  # module -> the file that defines it
         self._known: set[str] = set()  # first-party modules, namespace packages included
         self._classifier = Classifier(())
+        # (module, name) of an import -> what it resolves to (``_name``), for this module set
+        self._names: dict[tuple[str, str | None], tuple[Category, str | None, str]] = {}
         self._succ: dict[str, dict[str, list[Edge]]] = {}
         self._pred: dict[str, set[str]] = {}  # module -> the modules that import it
         self._modules_dirty = True
@@ -323,6 +325,7 @@ class ProjectModel:
             self._graph_full = True
             self._modules_version += 1
         self._known = known
+        self._names = {}
         self._classifier = Classifier({m.split(".")[0] for m in known})
 
     def _move_graph_ranges(
@@ -553,22 +556,37 @@ class ProjectModel:
         """The file's imports as graph edges. ``from a import X, Y`` with X and Y names
         (not submodules) is one import of ``a``: one edge, not one per name."""
         seen: set[tuple[str, Range]] = set()
+        names = self._names
         for fact in source.facts.imports:
             target = self._target(source, fact)
             if not target:
                 continue
-            category: Category = self._classifier.classify(target)
-            imported, range_ = target, fact.module_range
-            if category == "first-party":
-                candidate = f"{target}.{fact.name}" if fact.name and fact.name != "*" else None
-                if candidate in self._known and fact.name_range is not None:
-                    imported, range_ = candidate, fact.name_range
-                else:
-                    imported = self._nearest_known(target)
+            found = names.get((target, fact.name))
+            if found is None:
+                found = names[target, fact.name] = self._name(target, fact.name)
+            category, submodule, imported = found
+            range_ = fact.module_range
+            if submodule is not None and fact.name_range is not None:
+                imported, range_ = submodule, fact.name_range
             if imported == source.module or (imported, range_) in seen:
                 continue
             seen.add((imported, range_))
             yield Edge(source.module, imported, path, range_, fact.stmt_line, category)
+
+    def _name(self, target: str, name: str | None) -> tuple[Category, str | None, str]:
+        """What ``from target import name`` (``import target``: no name) imports: its
+        category, the submodule ``target.name`` if that is a module, else the module it
+        names (the nearest known one for first-party names). Kept per module set
+        (``_names``): most files import the same few modules."""
+        category: Category = self._classifier.classify(target)
+        if category != "first-party":
+            return category, None, target
+        candidate = f"{target}.{name}" if name and name != "*" else None
+        return (
+            category,
+            candidate if candidate in self._known else None,
+            self._nearest_known(target),
+        )
 
     def _nearest_known(self, module: str) -> str:
         parts = module.split(".")

@@ -21,6 +21,8 @@ from archrules.core.cache import (
     Snapshot,
     content_hash,
     decode_facts,
+    discovery_from_tuple,
+    discovery_to_tuple,
     fingerprint,
     result_from_tuple,
     result_to_tuple,
@@ -319,7 +321,10 @@ def open_project(
                 return project
     notes_before = len(project.notes)
     visited: list[str] = []
-    files = discover_files(project, seen=visited if seen is not None else None)
+    if seen is not None and cache_dir is not None:
+        files = _discover_through_snapshot(project, cache_dir, check, visited)
+    else:
+        files = discover_files(project)
     cache = open_cache(project, cache_dir)
     read_all(model, files, cache, jobs)
     if cache is not None:
@@ -341,6 +346,31 @@ def open_project(
         if problem is not None:
             project.notes.append(problem)
     return project
+
+
+def _discover_through_snapshot(
+    project: Project, cache_dir: Path, check: bytes, visited: list[str]
+) -> list[Path]:
+    """``discover_files``, from the last run's discovery while no directory it listed nor
+    file it read (``.gitignore``, nested configs) changed: a run after an edit to a file's
+    text walks no tree. ``visited`` receives those inputs (for the result snapshot)."""
+    stored = Snapshot(cache_dir, "discovery", project.config_path, check=check)
+    value = stored.load()
+    if value is not None:
+        try:
+            discovery, inputs = discovery_from_tuple(value[0]), [str(p) for p in value[1]]
+        except (TypeError, ValueError, IndexError):  # pragma: no cover - another version's
+            pass
+        else:
+            visited.extend(inputs)
+            return apply_discovery(project, discovery)
+    mine: list[str] = []
+    discovery = scan_project(project, seen=mine)
+    seen = Inputs()
+    seen.add_all(mine)
+    stored.save((discovery_to_tuple(discovery), tuple(mine)), seen)
+    visited.extend(mine)
+    return apply_discovery(project, discovery)
 
 
 def find_configs(directory: Path, cache_dir: Path | None) -> ConfigScan:
