@@ -129,12 +129,17 @@ def _opt_r(r: Range | None) -> tuple[int, int, int, int] | None:
     return None if r is None else (r.line, r.col, r.end_line, r.end_col)
 
 
+_new_tuple = tuple.__new__  # a named tuple from a tuple: one C call, no Python __new__
+
+
 def _range(t: Sequence[int]) -> Range:
-    return Range(t[0], t[1], t[2], t[3])
+    if len(t) != 4:
+        raise ValueError("a range has four numbers")
+    return _new_tuple(Range, t)
 
 
 def _opt_range(t: Sequence[int] | None) -> Range | None:
-    return None if t is None else Range(t[0], t[1], t[2], t[3])
+    return None if t is None else _range(t)
 
 
 def facts_to_tuple(facts: FileFacts) -> tuple[Any, ...]:
@@ -193,7 +198,7 @@ def facts_from_tuple(data: Any) -> FileFacts:
         line_count, error, imports, exceptions, definitions, references = data
         return FileFacts(
             imports=tuple(
-                ImportFact(m, n, lv, _range(mr), _opt_range(nr), sl, tc, dy)
+                _new_tuple(ImportFact, (m, n, lv, _range(mr), _opt_range(nr), sl, tc, dy))
                 for m, n, lv, mr, nr, sl, tc, dy in imports
             ),
             exceptions=tuple(
