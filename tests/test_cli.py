@@ -384,7 +384,12 @@ def test_cache_gives_the_same_result_and_survives_corruption(  # type: ignore[no
 ) -> None:
     _, cold, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
     cache_files = sorted(_isolated_cache.glob("*.arc"))
-    assert [p.name.split("-")[0] for p in cache_files] == ["configs", "discovery", "facts", "result"]
+    assert [p.name.split("-")[0] for p in cache_files] == [
+        "configs",
+        "discovery",
+        "facts",
+        "result",
+    ]
     _, warm, _ = run(["check", "--format", "json"], shop, capsys, monkeypatch)
     assert warm == cold
     # an edit is seen through the cache (the fingerprint changed, then the content)

@@ -12,8 +12,8 @@ from archrules.core.baseline import baseline_key
 from archrules.core.cache import decode_facts, encode_facts
 from archrules.core.config import DriftRule, load_config
 from archrules.core.conventions import (
+    CheckedFile,
     ConventionChecker,
-    SourceFile,
     _suffix,
     absolute_target,
     is_dunder,
@@ -506,7 +506,7 @@ def test_absolute_target() -> None:
 
 def test_the_base_checker_is_abstract() -> None:
     with pytest.raises(NotImplementedError):
-        ConventionChecker().check_file(SourceFile(ROOT, "m", False, FileFacts()))
+        ConventionChecker().check_file(CheckedFile(ROOT, "m", False, FileFacts()))
 
 
 # --- duplicates ------------------------------------------------------------------------

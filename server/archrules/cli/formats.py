@@ -25,7 +25,7 @@ from urllib.parse import quote
 from archrules import __version__
 from archrules.core.groups import FindingGroup, group_findings, group_index
 from archrules.core.modules import SkipKind, Skipped
-from archrules.core.types import SEVERITIES, Range, Violation, adr_label, format_adr_id
+from archrules.core.types import FILE_START, SEVERITIES, Range, Violation, adr_label, format_adr_id
 
 FORMATS = ("text", "json", "sarif", "github")
 STATISTICS_FORMATS = ("text", "json")
@@ -487,7 +487,7 @@ def _json_group(report: Report, group: FindingGroup) -> dict[str, Any]:
 def _json_error(report: Report, error: ErrorInfo) -> dict[str, Any]:
     found: dict[str, Any] = {"message": error.message, "path": None}
     if error.path is not None:
-        where = error.range or Range(0, 0, 0, 0)
+        where = error.range or FILE_START
         found.update(
             path=display_path(error.path, report.cwd),
             line=where.line + 1,
@@ -544,7 +544,7 @@ def _render_sarif(report: Report) -> str:
 def _sarif_error(error: ErrorInfo, cwd: Path) -> dict[str, Any]:
     notification: dict[str, Any] = {"level": "error", "message": {"text": error.message}}
     if error.path is not None:
-        where = error.range or Range(0, 0, 0, 0)
+        where = error.range or FILE_START
         notification["locations"] = [
             {"physicalLocation": _physical_location(error.path, where, cwd)}
         ]
@@ -755,7 +755,7 @@ def _render_github(report: Report) -> str:
 def _github_error(report: Report, error: ErrorInfo) -> str:
     if error.path is None:
         return f"::error title=archrules::{_escape_data(error.message)}"
-    where = error.range or Range(0, 0, 0, 0)
+    where = error.range or FILE_START
     properties = ",".join(
         f"{name}={_escape_property(str(value))}"
         for name, value in (

@@ -42,7 +42,7 @@ from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
-from archrules.core.types import Range, Violation, format_adr_id
+from archrules.core.types import FILE_START, Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 # an unexpected exception (a bug in archrules): the spec's "usage, config or internal
@@ -492,7 +492,7 @@ def _report_errors(fmt: str, errors: Sequence[ErrorInfo]) -> int:
         if error.path is None:
             print(f"archrules: error: {error.message}", file=sys.stderr)
         else:
-            where = error.range or Range(0, 0, 0, 0)
+            where = error.range or FILE_START
             print(
                 f"{_rel(error.path, cwd)}:{where.line + 1}:{where.col + 1}: {error.message}",
                 file=sys.stderr,

@@ -38,6 +38,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from archrules.core.files import read_bytes, write_atomic
+from archrules.core.reading.text import split_lines
 from archrules.core.types import format_adr_id
 
 AdrStatus = Literal["proposed", "accepted", "rejected", "deprecated", "superseded", "unknown"]
@@ -107,7 +108,6 @@ def find_adr_directory(root_dir: Path, configured: Path | None) -> Path | None:
 
 # --- Reading one file ----------------------------------------------------------------------
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -163,7 +163,7 @@ def _parse(path: Path, text: str) -> _Parsed | None:
     path = path.absolute()
     problems: list[AdrProblem] = []
 
-    raw_lines = _LINE_BREAK.split(text.removeprefix("\ufeff"))
+    raw_lines = split_lines(text.removeprefix("\ufeff"))
     front_matter, body_start = _front_matter(raw_lines)
     lines = _classify_lines(raw_lines, body_start)
 

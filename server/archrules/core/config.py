@@ -21,7 +21,15 @@ from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr,
 from archrules.core.files import read_text
 from archrules.core.ignore import IgnoreRules
 from archrules.core.tomlpos import KeyPath, TomlPositions
-from archrules.core.types import RULE_KINDS, SEVERITIES, Kind, Range, Severity, parse_adr_id
+from archrules.core.types import (
+    FILE_START,
+    RULE_KINDS,
+    SEVERITIES,
+    Kind,
+    Range,
+    Severity,
+    parse_adr_id,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -176,20 +184,20 @@ def load_config(path: Path, text: str | None = None) -> ConfigResult:
         try:
             text = read_text(path, "utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            return _unusable(path, _ORIGIN, f"cannot read the config: {error}")
+            return _unusable(path, FILE_START, f"cannot read the config: {error}")
     try:
         document: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return _unusable(path, *_syntax_error(str(error), text))
     except RecursionError:
-        return _unusable(path, _ORIGIN, "invalid TOML: arrays or tables nested too deeply")
+        return _unusable(path, FILE_START, "invalid TOML: arrays or tables nested too deeply")
 
     if path.name == "pyproject.toml":
         positions = TomlPositions(text, PYPROJECT_PREFIX)
         tool = document.get("tool")
         table = tool.get("archrules") if isinstance(tool, dict) else None
         if table is None:
-            return _unusable(path, _ORIGIN, "no [tool.archrules] table")
+            return _unusable(path, FILE_START, "no [tool.archrules] table")
         if not isinstance(table, dict):
             message = f"'tool.archrules' must be a table, not {_type_name(table)}"
             return _unusable(path, positions.key_range(()), message)
@@ -212,7 +220,7 @@ def _checks_nothing(
         where = "this file" if config.path.name != "pyproject.toml" else "[tool.archrules]"
         yield ConfigProblem(
             config.path,
-            positions.key_range(()) if config.path.name == "pyproject.toml" else _ORIGIN,
+            positions.key_range(()) if config.path.name == "pyproject.toml" else FILE_START,
             f"{where} declares no rules: archrules checks nothing "
             f"(add rules such as [[layers]], [[forbidden]] or [[acyclic]])",
             "warning",
@@ -423,7 +431,6 @@ _AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
 # a rule's severity when the config gives none
 _DEFAULT_SEVERITY: dict[str, Severity] = {"drift": "hint"}
 
-_ORIGIN = Range(0, 0, 0, 0)
 _RULE_NAME = re.compile(r"[\w.-]+")
 _NAME_GLOB = re.compile(r"[A-Za-z0-9_*?]+")
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -445,7 +452,7 @@ def _syntax_error(message: str, text: str) -> tuple[Range, str]:
         last_line_start = text.rfind("\n") + 1
         end = Range.point(text.count("\n"), len(text) - last_line_start)
         return end, f"invalid TOML: {message[: match.start()]} (at the end of the file)"
-    return _ORIGIN, f"invalid TOML: {message}"
+    return FILE_START, f"invalid TOML: {message}"
 
 
 def _type_name(value: object) -> str:

@@ -57,9 +57,7 @@ from archrules.core.config import (
     SizeRule,
 )
 from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
-from archrules.core.types import Definition, FileFacts, Range, Related, Violation
-
-_MODULE_START = Range(0, 0, 0, 0)
+from archrules.core.types import FILE_START, Definition, FileFacts, Range, Related, Violation
 
 # How a rule kind counts, said once by adapters (the text output's notes, hover, SARIF rule
 # descriptions) instead of on every finding.
@@ -97,7 +95,7 @@ def _in_scope(exprs: Sequence[ModuleExpr], module: str) -> bool:
 
 
 @dataclass(frozen=True)
-class SourceFile:
+class CheckedFile:
     """What a convention checker may know about one file."""
 
     path: Path
@@ -109,12 +107,12 @@ class SourceFile:
 class ConventionChecker:
     rule: Rule
 
-    def check_file(self, source: SourceFile) -> list[Violation]:
+    def check_file(self, source: CheckedFile) -> list[Violation]:
         raise NotImplementedError
 
     def _violation(
         self,
-        source: SourceFile,
+        source: CheckedFile,
         range_: Range,
         message: str,
         key: tuple[str, ...],
@@ -141,7 +139,7 @@ class NamingChecker(ConventionChecker):
     def __init__(self, rule: NamingRule) -> None:
         self.rule = self._rule = rule
 
-    def check_file(self, source: SourceFile) -> list[Violation]:
+    def check_file(self, source: CheckedFile) -> list[Violation]:
         rule = self._rule
         module = source.module
         if not _in_scope(rule.in_, module):
@@ -152,7 +150,7 @@ class NamingChecker(ConventionChecker):
             found.append(
                 self._violation(
                     source,
-                    _MODULE_START,
+                    FILE_START,
                     f"module name '{last}' ({module}) is not {describe_pattern(rule.modules)}",
                     (module, "module"),
                 )
@@ -190,7 +188,7 @@ class NamingChecker(ConventionChecker):
             found.append(
                 self._violation(
                     source,
-                    _MODULE_START,
+                    FILE_START,
                     f"{module} defines no class named {describe_pattern(rule.must_define)}",
                     (module, "must-define"),
                 )
@@ -205,7 +203,7 @@ class SizeChecker(ConventionChecker):
     def __init__(self, rule: SizeRule) -> None:
         self.rule = self._rule = rule
 
-    def check_file(self, source: SourceFile) -> list[Violation]:
+    def check_file(self, source: CheckedFile) -> list[Violation]:
         rule = self._rule
         module = source.module
         if not _in_scope(rule.in_, module):
@@ -216,7 +214,7 @@ class SizeChecker(ConventionChecker):
             found.append(
                 self._violation(
                     source,
-                    _MODULE_START,
+                    FILE_START,
                     f"{module} has {source.facts.line_count} lines, more than {limit}",
                     (module, "module"),
                 )
@@ -268,7 +266,7 @@ class CallsChecker(ConventionChecker):
                 return name
         return None
 
-    def check_file(self, source: SourceFile) -> list[Violation]:
+    def check_file(self, source: CheckedFile) -> list[Violation]:
         rule = self._rule
         module = source.module
         if not _in_scope(rule.in_, module) or _in_scope(rule.except_in, module):

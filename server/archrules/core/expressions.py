@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from archrules.core.types import Range
-
-_NO_RANGE = Range(0, 0, 0, 0)
+from archrules.core.types import FILE_START, Range
 
 
 class ExpressionError(ValueError):
@@ -36,10 +34,10 @@ class ModuleExpr:
 
     text: str
     parts: tuple[str, ...]
-    range: Range = _NO_RANGE
+    range: Range = FILE_START
 
     @staticmethod
-    def parse(text: str, range: Range = _NO_RANGE) -> ModuleExpr:
+    def parse(text: str, range: Range = FILE_START) -> ModuleExpr:
         stripped = text.strip()
         parts = tuple(stripped.split("."))
         for part in parts:
@@ -101,10 +99,10 @@ def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None
 class ImportExpr:
     importer: ModuleExpr
     imported: ModuleExpr
-    range: Range = _NO_RANGE
+    range: Range = FILE_START
 
     @staticmethod
-    def parse(text: str, range: Range = _NO_RANGE) -> ImportExpr:
+    def parse(text: str, range: Range = FILE_START) -> ImportExpr:
         left, sep, right = text.partition("->")
         if not sep:
             raise ExpressionError(f"'{text}' is not an import expression: expected 'A -> B'")

@@ -69,10 +69,10 @@ from archrules.core.reading.raw import finish
 from archrules.core.reading.scanner import Unsure, scan_imports, steps_aside
 from archrules.core.reading.text import Source, count_lines, decode_source, split_lines
 from archrules.core.types import (
+    FILE_START,
     Definition,
     FileFacts,
     ImportFact,
-    Range,
     Reference,
     SourceProblem,
 )
@@ -89,7 +89,7 @@ def extract_facts(text: str, conventions: bool = True) -> FileFacts:
     try:
         return _extract(text, conventions)
     except Exception as exc:  # defensive: a bug here must not stop a whole run
-        problem = SourceProblem(f"archrules could not read this file: {exc!r}", Range(0, 0, 0, 0))
+        problem = SourceProblem(f"archrules could not read this file: {exc!r}", FILE_START)
         return FileFacts(syntax_error=problem, line_count=count_lines(split_lines(text)))
 
 

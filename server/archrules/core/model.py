@@ -38,7 +38,7 @@ from archrules.core.config import (
     LayersRule,
     Rule,
 )
-from archrules.core.conventions import Copy, Sibling, SourceFile, compile_conventions
+from archrules.core.conventions import CheckedFile, Copy, Sibling, compile_conventions
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.files import MAX_IMPORTS_PER_FILE, refuse_reason, too_many_imports
@@ -46,6 +46,7 @@ from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge, compile_rules
 from archrules.core.types import (
+    FILE_START,
     Definition,
     ExceptionComment,
     FileFacts,
@@ -102,7 +103,7 @@ def _same_shape(old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> bool:
 
 
 @dataclass
-class _Source:
+class _FileState:
     module: str
     is_package: bool
     root_index: int
@@ -138,7 +139,7 @@ class ProjectModel:
         self._drift_dirty: set[str] = set()
         self._drift_results: dict[tuple[str, str], list[Violation]] = {}
         self._drift_owner: dict[str, Path] | None = None  # the module map last judged
-        self._sources: dict[Path, _Source] = {}
+        self._sources: dict[Path, _FileState] = {}
         self._module_names: dict[Path, tuple[str, bool, int]] = {}  # from discovery
         self._unreadable: dict[Path, str] = {}
         # files excluded from checking (``exclude``, ``.gitignore``): module names only
@@ -212,7 +213,7 @@ class ProjectModel:
         old = self._sources.get(path)
         if old is not None and old.facts == facts:
             return True
-        self._sources[path] = _Source(module, is_package, root_index, facts)
+        self._sources[path] = _FileState(module, is_package, root_index, facts)
         if old is None:
             self._modules_dirty = True
         self._dirty.add(path)
@@ -262,9 +263,7 @@ class ProjectModel:
         """What a direct import of ``imported`` by ``importer`` would break (for explaining
         a re-export: the name really comes from a module the importer may not use)."""
         self._refresh()
-        edge = Edge(
-            importer, imported, path, Range(0, 0, 0, 0), 0, self._classifier.classify(imported)
-        )
+        edge = Edge(importer, imported, path, FILE_START, 0, self._classifier.classify(imported))
         return [v for c in self._checkers if (v := c.check_import(edge)) is not None]
 
     def facts_of(self, path: Path) -> FileFacts | None:
@@ -418,12 +417,12 @@ class ProjectModel:
             self._index_copies(path, None)
             self._index_drift(path, None)
             return
-        view = SourceFile(path, source.module, source.is_package, source.facts)
+        view = CheckedFile(path, source.module, source.is_package, source.facts)
         source.conventions = [v for checker in self._conventions for v in checker.check_file(view)]
         self._index_copies(path, source.facts.definitions)
         self._index_drift(path, source)
 
-    def _index_drift(self, path: Path, source: _Source | None) -> None:
+    def _index_drift(self, path: Path, source: _FileState | None) -> None:
         """Put the file's module-level classes (None: none) in the drift index; the
         packages whose classes change are marked for recomputation."""
         if not self._drift:
@@ -462,9 +461,7 @@ class ProjectModel:
             modules: dict[str, list[Sibling]] = {}
             for module, path in self._owner.items():
                 package, _, name = module.rpartition(".")
-                modules.setdefault(package, []).append(
-                    Sibling(path, module, name, "", Range(0, 0, 0, 0))
-                )
+                modules.setdefault(package, []).append(Sibling(path, module, name, "", FILE_START))
             for key in [key for key in self._drift_results if key[0] == "module"]:
                 del self._drift_results[key]
             for package, siblings in modules.items():
@@ -523,7 +520,7 @@ class ProjectModel:
         self._copies_dirty.clear()
         return [v for found in self._copy_results.values() for v in found]
 
-    def _target(self, source: _Source, fact: ImportFact) -> str:
+    def _target(self, source: _FileState, fact: ImportFact) -> str:
         """The absolute module an import names ("" if none: skipped, or beyond the top)."""
         if fact.type_checking and self.config.type_checking_imports != "check":
             return ""
@@ -552,7 +549,7 @@ class ProjectModel:
                     found[f"{target}.{fact.name}"] = None
         return list(found)
 
-    def _resolve(self, path: Path, source: _Source) -> Iterable[Edge]:
+    def _resolve(self, path: Path, source: _FileState) -> Iterable[Edge]:
         """The file's imports as graph edges. ``from a import X, Y`` with X and Y names
         (not submodules) is one import of ``a``: one edge, not one per name."""
         seen: set[tuple[str, Range]] = set()
@@ -638,7 +635,7 @@ class ProjectModel:
         (``only``)."""
         self._refresh()
         extra = [
-            self._builtin(UNREADABLE_FILE, path, Range(0, 0, 0, 0), message, (str(path.name),))
+            self._builtin(UNREADABLE_FILE, path, FILE_START, message, (str(path.name),))
             for path, message in self._unreadable.items()
             if only is None or path in only
         ]
@@ -735,7 +732,7 @@ class ProjectModel:
         )
 
     def _apply_exceptions(
-        self, path: Path, source: _Source, found: list[Violation], report_unused: bool
+        self, path: Path, source: _FileState, found: list[Violation], report_unused: bool
     ) -> list[Violation]:
         comments = source.facts.exceptions
         if not comments:
@@ -784,7 +781,7 @@ class ProjectModel:
         return kept
 
     def _exception_problems(
-        self, path: Path, source: _Source, comment: ExceptionComment
+        self, path: Path, source: _FileState, comment: ExceptionComment
     ) -> list[Violation]:
         require = self.config.require_for_exceptions
         rules = ", ".join(comment.rules)

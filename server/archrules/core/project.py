@@ -40,7 +40,7 @@ from archrules.core.files import read_bytes, read_regular, refuse_reason
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Discovery, Skipped, discover
 from archrules.core.pool import read_sources
-from archrules.core.types import FileFacts, Range, Violation
+from archrules.core.types import FILE_START, FileFacts, Violation
 
 
 @dataclass
@@ -85,7 +85,7 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
             text = decode_source(read_bytes(config_path))
         except OSError as error:
             project.problems.append(
-                ConfigProblem(config_path, Range(0, 0, 0, 0), f"cannot read: {error.strerror}")
+                ConfigProblem(config_path, FILE_START, f"cannot read: {error.strerror}")
             )
             return project
     project.config_text = text
@@ -97,7 +97,7 @@ def load_project(config_path: Path, text: str | None = None) -> Project:
         return project
     missing = [root for root in config.roots if not os.path.isdir(root)]  # never raises
     if missing:
-        where = config.roots_range or Range(0, 0, 0, 0)
+        where = config.roots_range or FILE_START
         for root in missing:
             what = "is not a directory" if os.path.exists(root) else "does not exist"
             message = f"source root '{_shown(root, config.root_dir)}' {what}"
@@ -402,7 +402,7 @@ def load_project_adrs(config: Config, problems: list[ConfigProblem], notes: list
         problems.append(
             ConfigProblem(
                 config.path,
-                config.adr_directory_range or Range(0, 0, 0, 0),
+                config.adr_directory_range or FILE_START,
                 f"the ADR directory {config.adr_directory} does not exist",
             )
         )

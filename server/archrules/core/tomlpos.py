@@ -29,11 +29,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from archrules.core.types import Range
+from archrules.core.types import FILE_START, Range
 
 KeyPath = tuple[str | int, ...]
 
-_ORIGIN = Range(0, 0, 0, 0)
 
 # arrays and inline tables nested deeper than this, and keys or headers with more parts,
 # are skipped, not located (which keeps the scan linear on pathological input)
@@ -89,13 +88,13 @@ class TomlPositions:
     def key_range(self, path: KeyPath) -> Range:
         entry = self._entries.get(self._closest(self.prefix + path))
         if entry is None:
-            return _ORIGIN
+            return FILE_START
         return self._range(entry[0], entry[1])
 
     def value_range(self, path: KeyPath) -> Range:
         entry = self._entries.get(self._closest(self.prefix + path))
         if entry is None:
-            return _ORIGIN
+            return FILE_START
         return self._range(entry[2], entry[3])
 
     def _closest(self, full: KeyPath) -> KeyPath:

@@ -48,6 +48,10 @@ class Range(NamedTuple):
         return Range(line, col, line, col)
 
 
+# where a finding about a whole file, or a value with no position of its own, is placed
+FILE_START = Range(0, 0, 0, 0)
+
+
 # --- ADR identifiers -------------------------------------------------------------------
 
 _ADR_ID = re.compile(r"^ADR-(\d{1,6})$", re.IGNORECASE)

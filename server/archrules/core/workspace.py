@@ -35,7 +35,7 @@ from archrules.core.baseline import (
     load_baseline,
 )
 from archrules.core.cache import FactsCache
-from archrules.core.config import ConfigProblem, find_config, find_configs_below
+from archrules.core.config import CONFIG_NAMES, ConfigProblem, find_config, find_configs_below
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes
 from archrules.core.model import ProjectModel
@@ -52,8 +52,6 @@ from archrules.core.project import (
     scan_project,
 )
 from archrules.core.types import FileFacts, Violation
-
-CONFIG_NAMES = ("archrules.toml", "pyproject.toml")
 
 
 @dataclass

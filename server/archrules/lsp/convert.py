@@ -5,7 +5,6 @@ unless it offered UTF-8 or UTF-32). Lines split on ``\\r\\n``, ``\\r`` and ``\\n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,12 +12,6 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from archrules.core.types import Range
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def split_lines(text: str) -> list[str]:
-    return _LINE_BREAK.split(text)
 
 
 def _units(text: str, encoding: str) -> int:

@@ -10,7 +10,7 @@ from archrules.core.adr import Adr, AdrSet, describe_status
 from archrules.core.config import Rule
 from archrules.core.explain import explain_module
 from archrules.core.model import ProjectModel
-from archrules.core.types import Range, Violation, adr_label, format_adr_id
+from archrules.core.types import FILE_START, Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.resolve import defining_module
@@ -105,7 +105,7 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
     if found is None:
         if line == 0:
             _, text = module_markdown(state, module)
-            return text, Range(0, 0, 0, 0)
+            return text, FILE_START
         return None
     name, defined_in, where = found
     layer = explain_module(model, defined_in).layer

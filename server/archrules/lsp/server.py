@@ -35,9 +35,10 @@ from archrules.core.config import find_configs_below
 from archrules.core.facts import decode_source
 from archrules.core.files import read_bytes
 from archrules.core.project import extract_many, scan_project
+from archrules.core.reading.text import split_lines
 from archrules.core.types import FileFacts, Violation
 from archrules.core.workspace import Extraction, ProjectState, Workspace
-from archrules.lsp.convert import from_client_position, path_to_uri, split_lines, uri_to_path
+from archrules.lsp.convert import from_client_position, path_to_uri, uri_to_path
 from archrules.lsp.logs import Log
 from archrules.lsp.settings import Settings
 from archrules.lsp.store import DiagnosticsStore

@@ -10,7 +10,7 @@ from bisect import bisect_left
 
 from archrules.core.reading.raw import RawCall, RawImport, call_lines, is_module_name
 from archrules.core.reading.text import Source, to_range
-from archrules.core.types import Range, SourceProblem
+from archrules.core.types import FILE_START, SourceProblem
 
 
 def _block_fields() -> dict[type, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -188,7 +188,7 @@ def parse(src: Source) -> ast.Module | SourceProblem:
         return _syntax_problem(src, exc)
     except (RecursionError, MemoryError, ValueError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "too complex to parse"
-        return SourceProblem(message or "cannot parse", Range(0, 0, 0, 0))
+        return SourceProblem(message or "cannot parse", FILE_START)
 
 
 def _syntax_problem(src: Source, exc: SyntaxError) -> SourceProblem:
