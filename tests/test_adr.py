@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import archrules.core.adr as adr_module
 from archrules.core.adr import (
     ADR_DIRECTORY_CANDIDATES,
     Adr,
@@ -932,7 +933,6 @@ def test_create_adr_takes_the_next_number(tmp_path: Path) -> None:
 
 
 def test_create_adr_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archrules.core.adr as adr_module
 
     # a concurrent creator wrote the same file between the listing and the write
     existing = write(tmp_path, "0001-same-title.md", "# Theirs\n")

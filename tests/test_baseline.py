@@ -9,9 +9,11 @@ import pytest
 
 from archrules.core.baseline import (
     BaselineError,
+    Scope,
     apply_baseline,
     baseline_key,
     load_baseline,
+    merge_baseline,
     write_baseline,
 )
 from archrules.core.types import Range, Violation
@@ -78,7 +80,6 @@ def test_missing_baseline_file(tmp_path: Path) -> None:
 
 
 def test_entries_record_their_file_and_a_scope_keeps_the_rest(tmp_path: Path) -> None:
-    from archrules.core.baseline import Scope, merge_baseline
 
     root = Path("/p")
     target = tmp_path / "b.json"
@@ -98,7 +99,6 @@ def test_entries_record_their_file_and_a_scope_keeps_the_rest(tmp_path: Path) ->
 
 
 def test_old_entries_without_a_file(tmp_path: Path) -> None:
-    from archrules.core.baseline import Scope, merge_baseline
 
     target = tmp_path / "b.json"
     target.write_text(

@@ -9,12 +9,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+import archrules.core.project as project_module
 from archrules.core import cache as cache_module
+from archrules.core import pool
 from archrules.core.cache import (
     CacheDir,
     FactsCache,
@@ -27,9 +30,10 @@ from archrules.core.cache import (
     encode_facts,
     fingerprint,
     max_cache_bytes,
+    result_from_tuple,
 )
 from archrules.core.facts import extract_facts
-from archrules.core.project import find_configs, open_project
+from archrules.core.project import find_configs, load_project, open_cache, open_project, read_into
 from archrules.core.types import FileFacts
 from conftest import write_tree
 
@@ -336,7 +340,6 @@ def test_an_edit_to_a_files_text_walks_no_tree(
 ) -> None:
     """Discovery is snapshotted too: after an edit to a file's text the run reads that file
     but lists no directory; an edited .gitignore or a new file walks the tree again."""
-    import archrules.core.project as project_module
 
     root = tmp_path / "proj"
     config = make_project(root)
@@ -513,7 +516,6 @@ def test_fingerprint_is_size_mtime_inode(tmp_path: Path) -> None:
 
 
 def test_a_malformed_result_raises_value_error() -> None:
-    from archrules.core.cache import result_from_tuple
 
     with pytest.raises(ValueError):
         result_from_tuple(("not", "a", "result"))
@@ -533,8 +535,6 @@ def test_reading_one_file_through_the_cache(
 ) -> None:
     """``read_into`` (the language server's path): unchanged files are not read, touched
     ones are hashed, changed ones parsed again; gone and unreadable files are reported."""
-    from archrules.core import project as project_module
-    from archrules.core.project import load_project, open_cache, read_into
 
     config = make_project(tmp_path / "proj")
     model_py = tmp_path / "proj/src/app/core/model.py"
@@ -567,9 +567,6 @@ def test_workers_start_from_a_parent_with_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The language server has threads: forking it is unsafe, so workers use forkserver."""
-    import threading
-
-    from archrules.core import pool
 
     monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
     for i in range(6):

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from archrules.cli.main import main
+from archrules.core import files, pool, project
 from cli_support import run, two_projects
 from conftest import write_tree
 
@@ -316,7 +317,6 @@ def test_unreadable_file_is_reported(tmp_path: Path, capsys, monkeypatch) -> Non
             "src/app/core.py": "",
         },
     )
-    from archrules.core import files, pool, project
 
     real_read = files.read_regular
 

@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from typing import Any
 
+import parso.grammar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -1244,7 +1245,6 @@ def test_scanner_corner_cases() -> None:
 
 
 def test_parso_grammar_falls_back_to_an_older_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    import parso.grammar
 
     asked: list[str] = []
 

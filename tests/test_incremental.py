@@ -4,13 +4,17 @@ files reports."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archrules.core.facts import extract_facts
 from archrules.core.model import ProjectModel
+from archrules.core.project import open_project, scan_project
 from archrules.core.types import Violation
+from archrules.core.workspace import Extraction, Workspace
 from conftest import memory_model
 
 ROOT = Path("/virtual")
@@ -234,11 +238,6 @@ def test_deferred_workspace_equals_fresh(
     """Open files checked before the tree is walked (their imports found by probing the
     disk), discovery and parsing handed out and merged later, in any order with edits:
     once everything has landed, the results equal a fresh check of the same texts."""
-    import tempfile
-
-    from archrules.core.facts import extract_facts
-    from archrules.core.project import open_project
-    from archrules.core.workspace import Extraction, Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -254,8 +253,6 @@ def test_deferred_workspace_equals_fresh(
 
         def discover() -> None:
             for state, project, nested in ws.discovery_work():
-                from archrules.core.project import scan_project
-
                 ws.merge_discovery(state, project, scan_project(project, nested))
 
         def merge(batch: list[Extraction]) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -467,7 +468,6 @@ def test_closing_stdin_ends_the_server(server: RawServer, project: Path) -> None
 
 
 def test_over_tcp_the_same_transport_answers(env: dict[str, str], project: Path) -> None:
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

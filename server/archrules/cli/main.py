@@ -248,7 +248,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.command == "init":
             return _init(args)
         if args.command == "server":
-            from archrules.lsp.main import serve
+            from archrules.lsp.main import serve  # noqa: PLC0415 - pygls loads for `server` only
 
             return serve(args.tcp, args.log_file, args.log_level)
         if args.command == "adr":

@@ -93,7 +93,7 @@ def _read_chunk(paths: Sequence[str], known: Sequence[bytes | None], conventions
 
 
 def _context() -> BaseContext:
-    import multiprocessing  # only when workers are started: a warm run needs none
+    import multiprocessing  # noqa: PLC0415 - only when workers start: a warm run needs none
 
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -119,7 +119,7 @@ def read_sources(
     else:
         size = -(-len(names) // (jobs * CHUNKS_PER_JOB))
         starts = range(0, len(names), size)
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - as above
 
         try:
             with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:

@@ -1,4 +1,5 @@
-"""Starting the server: stdio (the default) or TCP, logs to stderr or a file."""
+"""Starting the server: its features wired (`create_server`), stdio (the default) or TCP,
+logs to stderr or a file."""
 
 from __future__ import annotations
 
@@ -7,8 +8,34 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from archrules.core.cache import default_cache_dir
+from archrules.lsp import (
+    actions,
+    commands,
+    completion,
+    diagnostics,
+    documents,
+    hover,
+    lifecycle,
+    links,
+)
 from archrules.lsp.logs import Log
-from archrules.lsp.server import create_server
+from archrules.lsp.progress import IndexProgress
+from archrules.lsp.server import ArchrulesServer, Features
+
+
+def create_server(log: Log | None = None, cache_dir: Path | None = None) -> ArchrulesServer:
+    """The server with every LSP feature registered: the one module that knows them all."""
+    server = ArchrulesServer(log, cache_dir if cache_dir is not None else default_cache_dir())
+    server.features = Features(
+        check=diagnostics.check_and_publish,
+        republish=diagnostics.republish,
+        progress=IndexProgress,
+        add_folder=lifecycle.add_folder,
+    )
+    for module in (lifecycle, documents, diagnostics, hover, actions, links, completion, commands):
+        module.register(server)
+    return server
 
 
 def serve(tcp: str | None, log_file: Path | None, level: str) -> int:

@@ -23,14 +23,13 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from archrules import __version__
-from archrules.core.cache import default_cache_dir
 from archrules.core.config import find_configs_below
 from archrules.core.facts import decode_source
 from archrules.core.files import read_bytes
@@ -61,6 +60,28 @@ POOL_MIN_FILES = 100  # fewer files to parse than this: not worth starting worke
 BURST_GAP = 0.1  # a change this soon after the last one to a document is typing (s)
 BURST_QUIET = 0.04  # a burst is over when no change came for this long (s)
 SYNTAX_PAUSE = 0.8  # a syntax error shows once the document has not changed for this long
+
+
+class Progress(Protocol):
+    """Work-done progress of indexing, as the client shows it."""
+
+    async def begin(self) -> None: ...
+
+    def report(self, done: int, total: int) -> None: ...
+
+    def end(self, done: int, total: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the scheduling below calls in the feature modules. ``lsp.main.create_server``
+    wires them: this module imports no feature module (they import it), so the package
+    has no import cycle."""
+
+    check: Callable[[ArchrulesServer], None]  # check the changed documents, publish
+    republish: Callable[[ArchrulesServer, set[Path]], None]  # publish again (held errors)
+    progress: Callable[[ArchrulesServer], Progress]
+    add_folder: Callable[[ArchrulesServer, Path, list[Path]], None]
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,17 @@ class ArchrulesServer(LanguageServer):
         self.parent_task: asyncio.Task[None] | None = None
         self.pool: concurrent.futures.Executor | None = None
         self.pool_broken = False
+        self._features: Features | None = None
+
+    @property
+    def features(self) -> Features:
+        if self._features is None:  # pragma: no cover - create_server always wires them
+            raise RuntimeError("the server's features are not wired (lsp.main.create_server)")
+        return self._features
+
+    @features.setter
+    def features(self, features: Features) -> None:
+        self._features = features
 
     # --- the transport (ADR-0012) ------------------------------------------------------
 
@@ -299,10 +331,8 @@ class ArchrulesServer(LanguageServer):
             return
         self._check_pending = False
         try:
-            from archrules.lsp.diagnostics import check_and_publish
-
             self.flush()
-            check_and_publish(self)
+            self.features.check(self)
         except Exception as error:
             self.log.write(
                 "error", "check-failed", error=repr(error), traceback=traceback.format_exc()
@@ -326,10 +356,8 @@ class ArchrulesServer(LanguageServer):
     def _syntax_due(self) -> None:
         self._syntax_timer = None
         held, self.held_syntax = self.held_syntax, set()
-        from archrules.lsp.diagnostics import republish
-
         try:
-            republish(self, held)
+            self.features.republish(self, held)
         except Exception as error:  # pragma: no cover - a bug must not stop the server
             self.log.write("error", "check-failed", error=repr(error))
 
@@ -357,9 +385,7 @@ class ArchrulesServer(LanguageServer):
             return
 
     async def _index(self) -> None:
-        from archrules.lsp.progress import IndexProgress
-
-        progress = IndexProgress(self)
+        progress = self.features.progress(self)
         await progress.begin()
         loop = asyncio.get_running_loop()
         last = loop.time()
@@ -389,13 +415,11 @@ class ArchrulesServer(LanguageServer):
     ) -> None:
         """One step: walk a folder or a project's tree (in a thread), or read a batch of
         files and hand their parsing to worker processes, or merge what they returned."""
-        from archrules.lsp.lifecycle import add_folder
-
         if self.folders_pending:
             folder = self.folders_pending.pop(0)
             with self.log.timed("open-folder", path=str(folder)):
                 configs = await loop.run_in_executor(None, find_configs_below, folder)
-                add_folder(self, folder, configs)
+                self.features.add_folder(self, folder, configs)
             return
         for state, project, nested in self.engine.discovery_work():
             with self.log.timed("discover", config=str(project.config_path)):
@@ -501,21 +525,3 @@ class _SocketWriter:
 
     def close(self) -> None:
         """The connection is closed when the read loop ends."""
-
-
-def create_server(log: Log | None = None, cache_dir: Path | None = None) -> ArchrulesServer:
-    from archrules.lsp import (
-        actions,
-        commands,
-        completion,
-        diagnostics,
-        documents,
-        hover,
-        lifecycle,
-        links,
-    )
-
-    server = ArchrulesServer(log, cache_dir if cache_dir is not None else default_cache_dir())
-    for module in (lifecycle, documents, diagnostics, hover, actions, links, completion, commands):
-        module.register(server)
-    return server

@@ -18,7 +18,7 @@ _PNode = Any
 
 @lru_cache(maxsize=1)
 def _parso_grammar() -> _PNode:
-    from parso.grammar import load_grammar
+    from parso.grammar import load_grammar  # noqa: PLC0415 - only a broken file needs parso
 
     for version in ("3.14", "3.13", "3.12"):
         try:
