@@ -106,6 +106,27 @@ def test_a_violation_present_at_rev_is_not_reported_a_new_one_is(
     assert check(repo, capsys, monkeypatch, "--diff", "main~1")[:2] == (1, ["app/core/fresh.py:1"])
 
 
+def test_facts_borrowed_from_the_cache_give_what_a_fresh_read_gives(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REV's unchanged files take their facts from today's cache (by path and content
+    hash); changed ones are read. The result is the one --no-cache computes."""
+    assert check(repo, capsys, monkeypatch)[0] == 1  # fills the cache with today's facts
+    write_tree(repo, {"app/util.py": "import app.db\n", "app/core/fresh.py": "import app.web\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "second")
+    write_tree(repo, {"app/util.py": "", "app/core/legacy.py": "import app.db\n"})
+    assert check(repo, capsys, monkeypatch)[0] == 1  # today's facts, for today's files
+    outputs = [
+        run(["check", "--format", "json", "--diff", "HEAD~1", *extra], repo, capsys, monkeypatch)
+        for extra in ([], ["--no-cache"], [], ["--jobs", "1"])
+    ]
+    assert outputs[0][0] == 1
+    assert all(output == outputs[0] for output in outputs)
+    reported = [v["path"] for v in json.loads(outputs[0][1])["violations"]]
+    assert reported == ["app/core/fresh.py", "app/core/legacy.py"]
+
+
 def test_one_more_of_the_same_import_is_introduced(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,12 +28,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archrules.core.baseline import Baseline, apply_baseline, entries_of
+from archrules.core.cache import FactsCache, Fingerprint
 from archrules.core.modules import module_name
-from archrules.core.project import Project, open_project
-from archrules.core.types import Violation
+from archrules.core.project import Project, discover_files, load_project, read_all
+from archrules.core.types import FileFacts, Violation
 
 _FILE_MODES = {b"100644", b"100755"}
 _SYMLINK_MODE = b"120000"
+# what a check reads: sources, configs (nested projects), ADRs, ignore files
+_READ_SUFFIXES = (".py", ".pyi", ".md")
+_READ_NAMES = frozenset({"archrules.toml", "pyproject.toml", ".gitignore"})
 
 
 class DiffError(Exception):
@@ -112,8 +116,9 @@ def _relative(path: Path, top: Path) -> str | None:
 
 
 def extract(base: Base, wanted: Iterable[str], dest: Path) -> None:
-    """Write the revision's files under the ``wanted`` directories (relative to the top;
-    "" is everything), and every ``.gitignore``, into ``dest``. Submodules are left out."""
+    """Write the revision's files that a check reads (sources, configs, ADRs, ignore
+    files) under the ``wanted`` directories (relative to the top; "" is everything), and
+    every ``.gitignore``, into ``dest``. Submodules are left out."""
     prefixes = [w.rstrip("/") + "/" if w else "" for w in wanted]
     listing = _git(["ls-tree", "-r", "-z", "--full-tree", base.commit], base.top)
     entries: list[tuple[bytes, bytes, str]] = []
@@ -123,7 +128,9 @@ def extract(base: Base, wanted: Iterable[str], dest: Path) -> None:
         meta, _, raw_path = item.partition(b"\t")
         mode, _kind, sha = meta.split(b" ")
         path = os.fsdecode(raw_path)
-        keep = any(path.startswith(p) for p in prefixes) or path.rsplit("/", 1)[-1] == ".gitignore"
+        name = path.rsplit("/", 1)[-1]
+        read = name.endswith(_READ_SUFFIXES) or name in _READ_NAMES
+        keep = read and (name == ".gitignore" or any(path.startswith(p) for p in prefixes))
         if keep and (mode in _FILE_MODES or mode == _SYMLINK_MODE):
             entries.append((mode, sha, path))
     if not entries:
@@ -143,13 +150,51 @@ def extract(base: Base, wanted: Iterable[str], dest: Path) -> None:
             target.write_bytes(content)
 
 
+class _Borrowed(FactsCache):
+    """The current project's facts cache, read-only, for REV's copy of its tree: a file
+    of REV with the bytes the cache knows for the same path today is not parsed again."""
+
+    def __init__(self, cache_dir: Path, project: Project, old_root: Path) -> None:
+        assert project.config is not None and project.model is not None
+        super().__init__(cache_dir, project.config_path, project.model.wants_conventions)
+        self._old_root = old_root
+        self._new_root = project.config.root_dir
+
+    def _today(self, path: Path) -> Path | None:
+        try:
+            return self._new_root / path.relative_to(self._old_root)
+        except ValueError:
+            return None
+
+    def lookup(self, path: Path, fp: Fingerprint) -> FileFacts | None:
+        return None  # a fingerprint of the temporary copy means nothing to the cache
+
+    def get(self, path: Path, sha: bytes, fp: Fingerprint | None = None) -> FileFacts | None:
+        today = self._today(path)
+        return None if today is None else super().get(today, sha)
+
+    def hashes(self, paths: Iterable[Path]) -> dict[Path, bytes]:
+        today = {p: t for p in paths if (t := self._today(p)) is not None}
+        known = super().hashes(today.values())
+        return {p: known[t] for p, t in today.items() if t in known}
+
+    def put(
+        self, path: Path, sha: bytes, facts: FileFacts | bytes, fp: Fingerprint | None = None
+    ) -> None:
+        pass  # REV's files are not today's: nothing is recorded
+
+    def save(self) -> None:  # pragma: no cover - never called: the cache is only read
+        pass
+
+
 @contextmanager
 def old_project(
-    project: Project, base: Base, jobs: int | None
+    project: Project, base: Base, jobs: int | None, cache_dir: Path | None = None
 ) -> Iterator[tuple[Project | None, dict[str, str]]]:
     """The project as it was at the revision, checked with today's config (its text
     written where the config file is), and the module renames since then. The project is
-    None when it did not exist then (no source root): every finding is new."""
+    None when it did not exist then (no source root): every finding is new. With
+    ``cache_dir``, files unchanged since REV take their facts from today's cache."""
     config = project.config
     assert config is not None
     config_rel = _relative(project.config_path, base.top)
@@ -162,10 +207,12 @@ def old_project(
         old_config = tmp / config_rel
         old_config.parent.mkdir(parents=True, exist_ok=True)
         old_config.write_text(project.config_text, encoding="utf-8")
-        old = open_project(old_config, cache_dir=None, jobs=jobs)
+        old = load_project(old_config)
         if old.model is None or old.config is None:
             yield None, {}
             return
+        cache = None if cache_dir is None else _Borrowed(cache_dir, project, old.config.root_dir)
+        read_all(old.model, discover_files(old), cache, jobs)
         renames: dict[str, str] = {}
         for before, after in renamed_files(base):
             old_name = module_name(tmp / before, old.config.roots)
@@ -220,11 +267,12 @@ def diff_findings(
     baseline: Baseline | None,
     select: set[str],
     jobs: int | None,
+    cache_dir: Path | None,
 ) -> tuple[list[Violation], int]:
     """``found`` (the project's findings above the baseline, in the checked paths) without
     those present at ``base``; and how many were present."""
-    with old_project(project, base, jobs) as (old, renames):
+    with old_project(project, base, jobs, cache_dir) as (old, renames):
         if old is None or old.model is None:
             return list(found), 0
-        before = [v for v in old.violations() if not select or v.rule in select]
+        before = [v for v in old.model.violations() if not select or v.rule in select]
         return introduced(found, before, renames, set(old.model.modules()), baseline)

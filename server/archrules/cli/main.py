@@ -461,7 +461,8 @@ def _check(args: argparse.Namespace) -> int:
             stale.extend(result.stale)
         base = bases.get(id(item))
         if base is not None:
-            found, old = diff_findings(project, base, found, baseline, select, args.jobs)
+            cache_dir = None if args.no_cache else default_cache_dir()
+            found, old = diff_findings(project, base, found, baseline, select, args.jobs, cache_dir)
             present += old
         reported.extend(found)
         files += project.file_count
