@@ -84,6 +84,8 @@ class Report:
     skipped: Sequence[Skipped] = ()  # files and directories not checked, and why
     verbose: bool = False  # text: name each skipped path
     errors: Sequence[ErrorInfo] = ()  # config or usage errors: nothing was checked
+    diff_base: str | None = None  # check --diff REV: REV
+    present_at_base: int = 0  # with diff_base: violations not reported, present at REV
 
 
 def render(fmt: str, report: Report, *, color: bool = False, statistics: bool = False) -> str:
@@ -308,6 +310,8 @@ def _summary(
         text = f"No violations in {files}"
     if report.baselined > 0:
         text += f", {report.baselined} baselined"
+    if report.diff_base is not None:
+        text += f", {report.present_at_base} already present at {report.diff_base}"
     lines = [paint("bold", text + ".") if not violations else text + "."]
     if violations:
         by_rule = ", ".join(f"{rule} {count}" for rule, count in _rule_counts(violations))
@@ -427,11 +431,19 @@ def _render_json(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _diff_summary(report: Report) -> dict[str, Any]:
+    """With ``check --diff REV``: the revision and how many findings it had already."""
+    if report.diff_base is None:
+        return {}
+    return {"diff": {"base": report.diff_base, "present_at_base": report.present_at_base}}
+
+
 def _json_summary(report: Report, violations: Sequence[Violation]) -> dict[str, Any]:
     return {
         "files": report.files,
         "violations": len(violations),
         "baselined": report.baselined,
+        **_diff_summary(report),
         "rules": dict(_rule_counts(violations)),
         "skipped": [
             {
@@ -523,7 +535,8 @@ def _render_sarif(report: Report) -> str:
             else _sarif_result(report, cwd, item, index[item.rule], groups.get(item))
             for item in _shown(report)
         ],
-        "properties": {"files": report.files, "baselined": report.baselined},
+        "properties": {"files": report.files, "baselined": report.baselined}
+        | _diff_summary(report),
     }
     if report.stale_baseline or report.errors:
         invocation: dict[str, Any] = {"executionSuccessful": not report.errors}

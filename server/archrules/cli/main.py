@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from archrules import __version__
+from archrules.cli.diff import Base, DiffError, diff_findings, resolve_base
 from archrules.cli.formats import (
     FORMATS,
     STATISTICS_FORMATS,
@@ -102,6 +103,16 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the text output (default: auto: on a terminal, unless NO_COLOR is set; "
         "FORCE_COLOR forces it)",
+    )
+    check.add_argument(
+        "--diff",
+        metavar="REV",
+        help="report only the violations introduced since the git revision REV (a commit, "
+        "branch or tag, e.g. origin/main): one that exists at REV is not reported, matched "
+        "as the baseline matches (by rule and modules, never by line; a file git sees as "
+        "renamed keeps its findings). Both trees are checked with the current config; "
+        "REV's files are read into a temporary directory, the working tree and the index "
+        "are left alone",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are violations"
@@ -425,8 +436,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.baseline is not None and not args.no_baseline and not args.baseline.is_file():
         raise UsageError(f"{args.baseline}: no such baseline file")
 
+    bases = {id(item): _diff_base(args.diff, item) for item in opened} if args.diff else {}
     reported: list[Violation] = []
     baselined = 0
+    present = 0
     stale: list[str] = []
     files = 0
     rules: dict[str, RuleInfo] = {}
@@ -436,6 +449,7 @@ def _check(args: argparse.Namespace) -> int:
         assert project.config is not None and project.model is not None
         found = [v for v in item.found if v.rule in select] if select else item.found
         baseline_path = args.baseline or project.config.root_dir / BASELINE_NAME
+        baseline: Baseline | None = None
         if not args.no_baseline and baseline_path.is_file():
             try:
                 baseline = load_baseline(baseline_path)
@@ -445,6 +459,11 @@ def _check(args: argparse.Namespace) -> int:
             found = list(result.reported)
             baselined += result.baselined
             stale.extend(result.stale)
+        base = bases.get(id(item))
+        if base is not None:
+            cache_dir = None if args.no_cache else default_cache_dir()
+            found, old = diff_findings(project, base, found, baseline, select, args.jobs, cache_dir)
+            present += old
         reported.extend(found)
         files += project.file_count
         rules.update(_rule_infos(project))
@@ -459,6 +478,8 @@ def _check(args: argparse.Namespace) -> int:
         adr_titles=adr_titles,
         skipped=skipped,
         verbose=args.verbose,
+        diff_base=args.diff,
+        present_at_base=present,
     )
     color = _use_color(args.color, sys.stdout)
     sys.stdout.write(render(args.format, report, color=color, statistics=args.statistics))
@@ -466,6 +487,14 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_OK
     failing = any(v.severity in ("error", "warning") for v in reported)
     return EXIT_VIOLATIONS if failing else EXIT_OK
+
+
+def _diff_base(rev: str, item: _Opened) -> Base:
+    assert item.project.config is not None
+    try:
+        return resolve_base(rev, item.project.config.root_dir)
+    except DiffError as error:
+        raise UsageError(str(error)) from error
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
