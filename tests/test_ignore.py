@@ -269,7 +269,7 @@ def test_agrees_with_git_ls_files(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(GIT is None, reason="git is not installed")
 def test_documented_cases_agree_with_git(tmp_path: Path) -> None:
-    """Every case above, each in a nested ``.gitignore`` of its own directory: archrules'
+    """Every case of ``CASES``, each in a nested ``.gitignore`` of its own directory: archrules'
     walker ignores exactly what ``git check-ignore`` says git ignores (a path whose own
     pattern re-includes it, or that no pattern matches, is ignored when a parent is)."""
     paths = case_tree(tmp_path, CASES)
