@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from tests.ignore_support import CASES, GIT, GIT_ENV, case_tree, git_ignored, walk_ignored
 
 from archrules.core.ignore import IgnoreRules, IgnoreStack, compile_pattern
 
@@ -19,228 +19,6 @@ BASE = Path("/project")
 
 def verdict(lines: list[str], path: str, is_dir: bool = False) -> bool | None:
     return IgnoreRules.from_lines(lines, BASE).match(Path(path), is_dir)
-
-
-# (patterns, path, is_dir, expected): True ignored, False re-included, None no match
-CASES: list[tuple[list[str], str, bool, bool | None]] = [
-    # nothing, blank lines, comments
-    ([], "a.py", False, None),
-    ([""], "a.py", False, None),
-    (["   "], "a.py", False, None),
-    (["# a.py"], "# a.py", False, None),
-    (["#a.py"], "a.py", False, None),
-    (["\\#hash"], "#hash", False, True),
-    (["x#y"], "x#y", False, True),
-    # trailing spaces trimmed unless escaped; leading spaces are significant
-    (["foo   "], "foo", False, True),
-    (["foo\\ "], "foo ", False, True),
-    (["foo\\ "], "foo", False, None),
-    (["foo\\  "], "foo ", False, True),
-    (["foo\\\\ "], "foo\\", False, True),
-    ([" foo"], " foo", False, True),
-    ([" foo"], "foo", False, None),
-    (["foo\t"], "foo\t", False, True),
-    (["foo\r"], "foo", False, True),
-    (["foo\n"], "foo", False, True),
-    # negation: last match wins; a matching negation says "re-included"
-    (["!foo"], "foo", False, False),
-    (["\\!important"], "!important", False, True),
-    (["\\!important"], "important", False, None),
-    (["*.log", "!keep.log"], "keep.log", False, False),
-    (["*.log", "!keep.log"], "d/keep.log", False, False),
-    (["*.log", "!keep.log"], "other.log", False, True),
-    (["!keep.log", "*.log"], "keep.log", False, True),
-    (["*.log", "!keep.log", "keep.*"], "keep.log", False, True),
-    (["!"], "x", False, None),
-    (["/"], "x", True, None),
-    (["!/"], "x", True, None),
-    (["//"], "x", True, None),
-    # trailing slash: directories only
-    (["build/"], "build", True, True),
-    (["build/"], "build", False, None),
-    (["build/"], "src/build", True, True),
-    (["build"], "build", False, True),
-    (["build"], "src/build", True, True),
-    (["!build/"], "build", True, False),
-    (["!build/"], "build", False, None),
-    (["doc/frotz/"], "doc/frotz", True, True),
-    (["doc/frotz/"], "doc/frotz", False, None),
-    (["doc/frotz/"], "a/doc/frotz", True, None),
-    # leading or middle slash anchors; no slash: any depth
-    (["/build"], "build", True, True),
-    (["/build"], "src/build", True, None),
-    (["doc/frotz"], "doc/frotz", False, True),
-    (["doc/frotz"], "a/doc/frotz", False, None),
-    (["frotz"], "a/b/frotz", False, True),
-    (["/a/b"], "a/b", False, True),
-    (["a/b"], "x/a/b", False, None),
-    # '*' never crosses '/'
-    (["*.py"], "a.py", False, True),
-    (["*.py"], "a/b/c.py", False, True),
-    (["*.py"], "c.pyc", False, None),
-    (["*.py"], ".py", False, True),
-    (["a*"], "x/abc", False, True),
-    (["a*"], "abc/x", False, None),
-    (["*"], "any/deep/thing", False, True),
-    (["a/*"], "a/b", False, True),
-    (["a/*"], "a/b/c", False, None),
-    (["a/*"], "x/a/b", False, None),
-    (["a/*.py"], "a/.py", False, True),
-    (["a/*/c"], "a/b/c", False, True),
-    (["a/*/c"], "a/c", False, None),
-    (["a/*/c"], "a/b/x/c", False, None),
-    (["*a*b*c*"], "xaybzcw", False, True),
-    (["*a*b*c*"], "xa/ybzcw", False, None),
-    # '?' is one character, never '/'
-    (["?.txt"], "a.txt", False, True),
-    (["?.txt"], "ab.txt", False, None),
-    (["?.txt"], "d/b.txt", False, True),
-    (["a?b"], "a/b", False, None),
-    (["a?b"], "axb", False, True),
-    # classes
-    (["[abc].py"], "b.py", False, True),
-    (["[abc].py"], "d.py", False, None),
-    (["[a-c]x"], "bx", False, True),
-    (["[a-c]x"], "dx", False, None),
-    (["[!a]x"], "bx", False, True),
-    (["[!a]x"], "ax", False, None),
-    (["[^a]x"], "bx", False, True),
-    (["[^a]x"], "ax", False, None),
-    (["x[!a]y"], "x/y", False, None),
-    (["[]]x"], "]x", False, True),
-    (["[!]]x"], "ax", False, True),
-    (["[!]]x"], "]x", False, None),
-    (["[\\]]x"], "]x", False, True),
-    (["[a-]x"], "-x", False, True),
-    (["[a-]x"], "ax", False, True),
-    (["[a-]x"], "bx", False, None),
-    (["[\\a-\\c]x"], "bx", False, True),
-    (["[z-a]x"], "zx", False, None),
-    (["[z-a]x"], "ax", False, None),
-    (["[!z-a]x"], "ax", False, True),
-    (["[[:digit:]]*"], "1a", False, True),
-    (["[[:digit:]]*"], "a1", False, None),
-    (["[[:upper:][:digit:]]"], "A", False, True),
-    (["[[:upper:][:digit:]]"], "7", False, True),
-    (["[[:upper:][:digit:]]"], "a", False, None),
-    (["[![:alpha:]]"], "_", False, True),
-    (["[![:alpha:]]"], "q", False, None),
-    (["[[:alnum:]_]"], "_", False, True),
-    (["[[:xdigit:]]"], "F", False, True),
-    (["[[:xdigit:]]"], "g", False, None),
-    (["[[:punct:]]"], "[", False, True),
-    (["[[:punct:]]"], "~", False, True),
-    (["[[:punct:]]"], "a", False, None),
-    (["[[:space:]]x"], " x", False, True),
-    (["[[:lower:]]"], "a", False, True),
-    (["[[:print:]]"], "a", False, True),
-    (["[[:graph:]]"], " ", False, None),
-    (["[[:blank:]]"], "\t", False, True),
-    (["[[:cntrl:]]"], "\x01", False, True),
-    (["[[:bogus:]]"], "b", False, None),
-    (["[[:alpha:"], "a", False, None),
-    (["[[x]"], "[", False, True),
-    (["[[x]"], "x", False, True),
-    (["[abc"], "[abc", False, None),
-    (["[abc"], "a", False, None),
-    (["[!"], "[!", False, None),
-    (["[\\"], "[", False, None),
-    (["[a-\\"], "a", False, None),
-    (["a[/]b"], "a/b", False, None),
-    (["x[!-0]y"], "x/y", False, None),
-    (["x[!-0]y"], "x.y", False, True),
-    # escapes
-    (["\\*"], "*", False, True),
-    (["\\*"], "a", False, None),
-    (["\\?"], "?", False, True),
-    (["\\?"], "a", False, None),
-    (["\\[a]"], "[a]", False, True),
-    (["\\[a]"], "a", False, None),
-    (["\\a\\b"], "ab", False, True),
-    (["foo\\"], "foo\\", False, None),
-    (["foo\\"], "foo", False, None),
-    (["a\\/b"], "a/b", False, True),
-    # regex metacharacters are literal
-    (["a+b(c)"], "a+b(c)", False, True),
-    (["a+b(c)"], "aab(c)", False, None),
-    (["a.b"], "axb", False, None),
-    (["a|b"], "a", False, None),
-    (["^a$"], "^a$", False, True),
-    (["{a,b}"], "a", False, None),
-    (["{a,b}"], "{a,b}", False, True),
-    # '**'
-    (["**/foo"], "foo", False, True),
-    (["**/foo"], "a/b/foo", False, True),
-    (["**/foo"], "a/foo/x", False, None),
-    (["**/foo/bar"], "foo/bar", False, True),
-    (["**/foo/bar"], "x/y/foo/bar", False, True),
-    (["**/foo/bar"], "foo/x/bar", False, None),
-    (["foo/**"], "foo/x", False, True),
-    (["foo/**"], "foo/x/y", True, True),
-    (["foo/**"], "foo", True, None),
-    (["foo/**"], "a/foo/x", False, None),
-    (["foo/**/"], "foo/x", True, True),
-    (["foo/**/"], "foo/x", False, None),
-    (["a/**/b"], "a/b", False, True),
-    (["a/**/b"], "a/x/b", False, True),
-    (["a/**/b"], "a/x/y/b", False, True),
-    (["a/**/b"], "a/xb", False, None),
-    (["a/**/b"], "x/a/b", False, None),
-    (["**/a/**/a/b"], "a/a/b", False, True),
-    (["**/a/**/a/b"], "x/a/y/a/z/a/b", False, True),
-    (["**/a/**/a/b"], "a/b", False, None),
-    (["a/**/b/**/c"], "a/b/c", False, True),
-    (["a/**/b/**/c"], "a/x/b/y/b/c", False, True),
-    (["a/**/b/**/c"], "a/c/b", False, None),
-    (["**/x/**"], "x/y", False, True),
-    (["**/x/**"], "a/x/y/z", False, True),
-    (["**/x/**"], "a/x", True, None),
-    (["a/**/**/b"], "a/b", False, True),
-    (["a/**/**/b"], "a/x/y/b", False, True),
-    (["**/migrations/**"], "app/migrations/0001.py", False, True),
-    (["**/migrations/**"], "migrations/0001.py", False, True),
-    (["**/migrations/**"], "app/migrations", True, None),
-    (["a/**", "!a/keep"], "a/keep", False, False),
-    (["a/**", "!a/keep"], "a/other", False, True),
-    (["**"], "x", False, True),
-    (["**"], "x/y/z", False, True),
-    (["/**"], "x/y", False, True),
-    (["**/"], "x/y", True, True),
-    (["**/"], "x/y", False, None),
-    (["**/*"], "x/y", False, True),
-    # other '**' act like '*'
-    (["a**b"], "axyzb", False, True),
-    (["a**b"], "a/b", False, None),
-    (["**foo"], "xfoo", False, True),
-    (["**foo"], "d/xfoo", False, True),
-    (["foo**"], "foox", False, True),
-    (["foo**/bar"], "foox/bar", False, True),
-    (["foo**/bar"], "foo/x/bar", False, None),
-    (["***"], "a/b", False, True),
-    (["*a*b"], "aab", False, True),
-    (["*a*b"], "xaxbxb", False, True),
-    (["*a*b"], "xaxbxa", False, None),
-    (["a*a*a"], "aa", False, None),
-    (["a*a*a"], "aaa", False, True),
-    (["?*?"], "ab", False, True),
-    (["?*?"], "a", False, None),
-    # empty segments (double slashes) never match: paths have no empty names
-    (["a//b"], "a/b", False, None),
-    (["//**"], "x/y", False, None),
-    (["**//"], "x", True, None),
-    (["**//x"], "x", False, None),
-    (["\\*\\*/foo"], "**/foo", False, True),
-    (["\\*\\*/foo"], "a/foo", False, None),
-    # names that are not plain ASCII
-    (["café"], "café", False, True),
-    (["a*"], "a\nb", False, True),
-    (["*.egg-info/"], "pkg.egg-info", True, True),
-    # the classic "ignore everything but one directory" recipe
-    (["/*", "!/keep/"], "keep", True, False),
-    (["/*", "!/keep/"], "keep", False, True),
-    (["/*", "!/keep/"], "other", True, True),
-    (["/*", "!/keep/"], "keep/inner", False, None),
-]
 
 
 @pytest.mark.parametrize(("lines", "path", "is_dir", "expected"), CASES)
@@ -381,7 +159,6 @@ def test_stack_build_drops_rules_that_do_not_apply(tmp_path: Path) -> None:
 
 # --- against git itself -----------------------------------------------------------------
 
-GIT = shutil.which("git")
 _NAMES = ["a", "b", "ab", "a.py", "x", "#x", "!x", "a-b", "]", "[a]", "a b", "A", "1"]
 _TOKENS = [
     *("a", "b", "*", "**", "?", "/", "[ab]", "[!a]", "[a-c]", "[[:alpha:]]", "[[:digit:]]"),
@@ -454,13 +231,12 @@ def _walk_with_stack(root: Path) -> list[str]:
 def test_agrees_with_git_ls_files(tmp_path: Path) -> None:
     """Random patterns and trees; git lists the files it does not ignore, so do we."""
     assert GIT is not None
-    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
     rng = random.Random(20240601)
     mismatches: list[str] = []
     for case in range(60):
         root = tmp_path / f"case{case}"
         root.mkdir()
-        subprocess.run([GIT, "init", "-q"], cwd=root, env=env, check=True)
+        subprocess.run([GIT, "init", "-q"], cwd=root, env=GIT_ENV, check=True)
         for name in _random_tree(rng):
             target = root / name
             try:
@@ -478,7 +254,7 @@ def test_agrees_with_git_ls_files(tmp_path: Path) -> None:
         listed = subprocess.run(
             [GIT, "ls-files", "-o", "--exclude-standard", "-z"],
             cwd=root,
-            env=env,
+            env=GIT_ENV,
             capture_output=True,
             check=True,
         ).stdout.decode()
@@ -489,3 +265,21 @@ def test_agrees_with_git_ls_files(tmp_path: Path) -> None:
         if ours != expected:
             mismatches.append(f"{patterns} {nested}: ours {ours} git {expected}")
     assert not mismatches
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_documented_cases_agree_with_git(tmp_path: Path) -> None:
+    """Every case of ``CASES``, each in a nested ``.gitignore`` of its own directory: archrules'
+    walker ignores exactly what ``git check-ignore`` says git ignores (a path whose own
+    pattern re-includes it, or that no pattern matches, is ignored when a parent is)."""
+    paths = case_tree(tmp_path, CASES)
+    expected = git_ignored(tmp_path, paths)
+    ours = [walk_ignored(tmp_path, path, case[2]) for path, case in zip(paths, CASES, strict=True)]
+    mismatches = {
+        (case[0][0], case[1])
+        for case, mine, theirs in zip(CASES, ours, expected, strict=True)
+        if mine != theirs
+    }
+    # the one deliberate departure (see archrules.core.ignore): in 'a**/x' git lets the
+    # '**' cross '/', gitignore(5) says it is a plain '*'
+    assert mismatches == {("foo**/bar", "foo/x/bar")}

@@ -1,4 +1,5 @@
-"""Gitignore-style path matching, written for archrules (no third-party dependency).
+"""Gitignore-style path matching, written for archrules (no third-party dependency: ADR-0020
+says why not pathspec; ``tests/test_ignore.py`` checks this module against git itself).
 
 The semantics follow gitignore(5):
 
@@ -136,8 +137,8 @@ def _parse_class(body: str, start: int) -> tuple[str, int]:
                 if hi_index >= n:
                     raise _Invalid
             hi = body[hi_index]
-            if ch <= hi:
-                items.append(f"{re.escape(ch)}-{re.escape(hi)}")
+            # as in git, the low end matches even when the range is reversed ('[z-a]' is 'z')
+            items.append(f"{re.escape(ch)}-{re.escape(hi)}" if ch <= hi else re.escape(ch))
             j = hi_index + 1
             continue
         items.append(re.escape(ch))
