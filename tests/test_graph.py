@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from archrules.cli.graph import dot_text, mermaid_text, render_picture
 from archrules.core.picture import (
     MAX_WILDCARD_BOXES,
     Band,
@@ -27,6 +26,7 @@ from archrules.core.picture import (
 )
 from archrules.core.project import Project, open_project
 from archrules.core.types import Range
+from archrules.render.picture import dot_text, mermaid_text, render_picture
 from cli_support import run
 
 REPO = Path(__file__).resolve().parents[1]

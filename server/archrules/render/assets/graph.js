@@ -1,4 +1,4 @@
-// archrules graph --format html: inlined into the page (cli/graph.py); no network, no library.
+// archrules graph --format html: inlined into the page (render/picture.py); no network, no library.
 // In a VS Code webview, a click on an import asks the extension to open it.
 (function () {
   var data = JSON.parse(document.getElementById('archrules-data').textContent);
