@@ -1,7 +1,7 @@
 """``archrules graph``: the picture's model (core.picture) and its three renderings, on the
 example shop and on small projects written for one behaviour each; the HTML page in headless
-Chromium (Debian's, driven by playwright; skipped where there is none), DOT through Graphviz's
-own ``dot`` when it is installed."""
+Chromium (Debian's, driven by playwright), the DOT output read by Graphviz's own ``dot``
+(both installed by scripts/install-graph-tools.sh)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,17 @@ REPO = Path(__file__).resolve().parents[1]
 SHOP = REPO / "examples" / "shop"
 CHROMIUM = os.environ.get("ARCHRULES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 IMPORT_KINDS = {"layers", "forbidden", "independent", "acyclic", "interface", "external"}
+
+
+INSTALL = "bash scripts/install-graph-tools.sh installs it (scripts/test runs it)"
+
+
+def graphviz_svg(dot_source: str) -> str:
+    dot = shutil.which("dot")
+    assert dot is not None, f"Graphviz's dot is not installed: {INSTALL}"
+    return subprocess.run(
+        [dot, "-Tsvg"], input=dot_source, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 def shop_picture() -> tuple[Project, Picture]:
@@ -230,12 +241,7 @@ def test_dot_strings_escape_quotes_and_backslashes(tmp_path: Path) -> None:
     assert dot_text("one\ntwo") == '"one two"'
     out = render_picture("dot", tricky_picture(tmp_path))
     assert out.startswith("digraph archrules {")
-    dot = shutil.which("dot")
-    if dot is None:
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
-    svg = subprocess.run(
-        [dot, "-Tsvg"], input=out, capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    svg = graphviz_svg(out)
     # Graphviz read every name back as written (the SVG escapes it as XML)
     assert "we&quot;ird\\name #1 &lt;b&gt;&amp;amp; `x` |y| [z] {w} %%{init}" in svg
     assert "café" in svg
@@ -246,12 +252,7 @@ def test_dot_of_the_shop_lays_out_with_graphviz() -> None:
     out = render_picture("dot", picture)
     assert out.count("penwidth=2") == sum(1 for link in picture.links if link.violations)
     assert 'color="#d32f2f"' in out and "constraint=false" in out
-    dot = shutil.which("dot")
-    if dot is None:
-        pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
-    svg = subprocess.run(
-        [dot, "-Tsvg"], input=out, capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    svg = graphviz_svg(out)
     assert svg.count('class="cluster"') == 6  # three layers, then the rest by kind
     assert "shop.domain" in svg and "1 violation (indirect)" in svg
 
@@ -348,10 +349,10 @@ ARGS = [
 
 @pytest.fixture
 def browser_page():  # type: ignore[no-untyped-def]
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no Chromium (apt-get install chromium, or set ARCHRULES_CHROMIUM)")
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: {INSTALL}"
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield browser.new_page(viewport={"width": 1400, "height": 1000})

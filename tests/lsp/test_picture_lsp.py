@@ -8,7 +8,7 @@ from typing import Any
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from tests.lsp.support import open_document, proj, wait_indexed
+from tests.lsp.support import by_rule, open_document, proj, wait_for, wait_indexed
 
 from archrules.core.picture import build_picture
 from archrules.core.project import open_project
@@ -26,6 +26,8 @@ async def test_graph_command_is_the_cli_page_and_follows_the_buffer(
     client: LanguageClient,
 ) -> None:
     root = proj(client)
+    cart = open_document(client, root / "src/shop/domain/cart.py")
+    await wait_for(client, cart, lambda d: bool(by_rule(d, "clean-architecture")))
     await wait_indexed(client)
     shown = await graph(client, root.as_uri())
     fresh = open_project(root / "archrules.toml", cache_dir=None)
