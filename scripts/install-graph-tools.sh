@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the architecture-picture tests (tests/test_graph.py) run: Debian's Chromium
-# (driven headless by playwright, which downloads no browser) and Graphviz (`dot`, which
-# must read `archrules graph --format dot`). Idempotent: does nothing when both are there.
+# (driven headless by playwright, which downloads no browser), Graphviz (`dot`, which must
+# read `archrules graph --format dot`) and Mermaid's browser bundle from the npm registry
+# (which must render `archrules graph --format mermaid`), into
+# $ARCHRULES_EDITORS_CACHE/mermaid-11 (default ~/.cache/archrules-editors). Idempotent.
 # Runs as root, or with sudo when it is available.
 set -euo pipefail
 
@@ -27,5 +29,15 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+CACHE=${ARCHRULES_EDITORS_CACHE:-$HOME/.cache/archrules-editors}
+MERMAID=$CACHE/mermaid-11
+if [ ! -f "$MERMAID/node_modules/mermaid/dist/mermaid.min.js" ]; then
+  echo "==> installing mermaid@11 into $MERMAID" >&2
+  mkdir -p "$MERMAID"
+  [ -f "$MERMAID/package.json" ] || printf '{"name": "archrules-mermaid", "private": true}\n' >"$MERMAID/package.json"
+  (cd "$MERMAID" && npm install --ignore-scripts --no-audit --no-fund mermaid@11 >/dev/null)
+fi
+
 chromium --version
 dot -V
+echo "mermaid: $MERMAID/node_modules/mermaid/dist/mermaid.min.js"

@@ -422,3 +422,51 @@ def test_html_shows_hostile_text_as_text(tmp_path: Path, browser_page) -> None: 
     text = page.locator("#panel").inner_text()
     assert "</script><script>document.title='owned'</script>" in text
     assert TRICKY in (page.locator(".band text").first.text_content() or "")
+
+
+MERMAID_JS = Path(
+    os.environ.get("ARCHRULES_MERMAID_JS")
+    or Path(os.environ.get("ARCHRULES_EDITORS_CACHE") or Path.home() / ".cache/archrules-editors")
+    / "mermaid-11/node_modules/mermaid/dist/mermaid.min.js"
+)
+RENDER_MERMAID = """async (text) => {
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+  try {
+    const { svg } = await mermaid.render('picture', text);
+    document.body.innerHTML = svg;
+  } catch (error) {
+    return { error: String(error) };
+  }
+  const texts = (selector) => Array.from(document.querySelectorAll(selector), (e) => e.textContent);
+  return {
+    nodes: texts('.node .nodeLabel'),
+    clusters: texts('.cluster-label'),
+    edges: texts('.edgeLabel').filter((t) => t),
+    red: document.querySelectorAll('path.flowchart-link[style*="d32f2f"]').length,
+  };
+}"""
+
+
+def render_with_mermaid(page, text: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    assert MERMAID_JS.is_file(), f"no Mermaid bundle at {MERMAID_JS}: {INSTALL}"
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(path=str(MERMAID_JS))
+    result: dict[str, object] = page.evaluate(RENDER_MERMAID, text)
+    assert "error" not in result, result
+    return result
+
+
+def test_mermaid_itself_renders_the_shop_and_hostile_names(  # type: ignore[no-untyped-def]
+    tmp_path: Path, browser_page
+) -> None:
+    _, picture = shop_picture()
+    shop = render_with_mermaid(browser_page, render_picture("mermaid", picture))
+    assert "shop.domain9 modules" in shop["nodes"]  # type: ignore[operator]
+    assert "clean-architecture: layer 1 of 3: shop.web | shop.cli" in shop["clusters"]  # type: ignore[operator]
+    assert "1 violation (indirect)" in shop["edges"]  # type: ignore[operator]
+    assert shop["red"] == sum(1 for link in picture.links if link.violations)
+    tricky = render_with_mermaid(browser_page, render_picture("mermaid", tricky_picture(tmp_path)))
+    # every character read back as written (a cluster label; node labels are module names,
+    # in which Mermaid would also read a backslash before "n" as a line break)
+    assert any(TRICKY in label for label in tricky["clusters"])  # type: ignore[attr-defined]
+    assert "café2 modules, unconstrained" in tricky["nodes"]  # type: ignore[operator]

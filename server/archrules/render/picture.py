@@ -132,7 +132,8 @@ def render_mermaid(picture: Picture) -> str:
         "flowchart TB",
     ]
     subgraphs: list[str] = []
-    for index, (label, boxes) in enumerate(_groups(picture)):
+    groups = _groups(picture)
+    for index, (label, boxes) in enumerate(groups):
         subgraph = f"g{index}"
         subgraphs.append(subgraph)
         lines.append(f'  subgraph {subgraph}["{mermaid_text(label)}"]')
@@ -142,10 +143,16 @@ def render_mermaid(picture: Picture) -> str:
             shape = ('(["', '"])') if box.kind == "external" else ('["', '"]')
             lines.append(f"    {ids[box.name]}{shape[0]}{text}{shape[1]}")
         lines.append("  end")
-    # invisible links keep the bands in order, top to bottom
-    lines.extend(f"  {a} ~~~ {b}" for a, b in pairwise(subgraphs))
+    # invisible links keep the bands in order, top to bottom: from each box of a band to
+    # the first box of the next (the layout ranks nodes, not subgraphs)
+    hidden = [
+        f"  {ids[box.name]} ~~~ {ids[below[0].name]}"
+        for (_, boxes), (_, below) in pairwise(groups)
+        for box in boxes
+    ]
+    lines.extend(hidden)
     styles: dict[str, list[int]] = {"grey": [], "red": []}
-    number = len(subgraphs) - 1 if subgraphs else 0
+    number = len(hidden)
     for link in picture.links:
         label = mermaid_text(_link_label(link))
         lines.append(f'  {ids[link.source]} -->|"{label}"| {ids[link.target]}')
