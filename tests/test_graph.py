@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from archrules.core.picture import (
     MAX_WILDCARD_BOXES,
@@ -349,8 +350,6 @@ ARGS = [
 
 @pytest.fixture
 def browser_page():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
     assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: {INSTALL}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

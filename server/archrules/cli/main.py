@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from archrules import __version__
-from archrules.cli.diff import Base, DiffError, diff_findings, resolve_base
 from archrules.cli import graph
+from archrules.cli.diff import Base, DiffError, diff_findings, resolve_base
 from archrules.cli.formats import (
     FORMATS,
     STATISTICS_FORMATS,
