@@ -20,6 +20,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { ArchitectureView, SHOW_ARCHITECTURE } from './architectureView';
 import { LaunchError, makeProbe, resolveLaunch, type ServerLaunch, which } from './launch';
 import { activeInterpreter, environmentsApi, withTimeout } from './pythonExtension';
 import { RestartPolicy } from './restarts';
@@ -336,7 +337,7 @@ class Controller implements vscode.Disposable {
 
   // ---- server commands ----
 
-  private async executeServerCommand<T>(command: string, args: unknown[]): Promise<T> {
+  async executeServerCommand<T>(command: string, args: unknown[]): Promise<T> {
     if (this.starting) await this.starting;
     const client = this.client;
     if (!client || !client.isRunning()) {
@@ -513,8 +514,11 @@ let controller: Controller | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const c = new Controller(context);
   controller = c;
+  const architecture = new ArchitectureView((command, args) => c.executeServerCommand(command, args));
   context.subscriptions.push(
     c,
+    architecture,
+    vscode.commands.registerCommand(SHOW_ARCHITECTURE, (uri?: vscode.Uri) => architecture.show(uri)),
     vscode.commands.registerCommand('archrules.restart', () => c.restart()),
     vscode.commands.registerCommand('archrules.showOutput', () => c.showOutput()),
     vscode.commands.registerCommand('archrules.showStatus', () => c.showStatus()),

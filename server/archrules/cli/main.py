@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from archrules import __version__
+from archrules.cli import graph
 from archrules.cli.diff import Base, DiffError, diff_findings, resolve_base
 from archrules.cli.formats import (
     FORMATS,
@@ -168,6 +169,8 @@ def _parser() -> argparse.ArgumentParser:
         help="initial log level (a client setting may change it; default: info)",
     )
 
+    graph.add_parser(sub)
+
     adr = sub.add_parser("adr", help="list or create Architecture Decision Records")
     adr_sub = adr.add_subparsers(dest="adr_command", metavar="ADR_COMMAND")
     adr_new = adr_sub.add_parser("new", help="create the next ADR from the MADR template")
@@ -258,6 +261,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _baseline(args)
         if args.command == "init":
             return _init(args)
+        if args.command == "graph":
+            return graph.run_graph(args)
         if args.command == "server":
             from archrules.lsp.main import serve  # noqa: PLC0415 - pygls loads for `server` only
 

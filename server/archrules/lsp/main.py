@@ -18,6 +18,7 @@ from archrules.lsp import (
     hover,
     lifecycle,
     links,
+    picture,
 )
 from archrules.lsp.logs import Log
 from archrules.lsp.progress import IndexProgress
@@ -35,6 +36,7 @@ def create_server(log: Log | None = None, cache_dir: Path | None = None) -> Arch
     )
     for module in (lifecycle, documents, diagnostics, hover, actions, links, completion, commands):
         module.register(server)
+    picture.register(server)
     return server
 
 
