@@ -3,6 +3,7 @@ stdio on a copy of the example shop and calls its tools, as a coding agent would
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -28,6 +29,16 @@ def shop(tmp_path: Path) -> Path:
     return target
 
 
+def _readme_registration() -> list[str]:
+    """The arguments of the registration snippet the README gives (run from the project)."""
+    readme = (SHOP.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Coding agents", 1)[1]
+    snippet = section.split("```json", 1)[1].split("```", 1)[0]
+    server = json.loads(snippet)["mcpServers"]["archrules"]
+    assert server["command"] == "archrules"
+    return list(server["args"])
+
+
 def _text(result: object) -> str:
     content = getattr(result, "content", [])
     return "\n".join(c.text for c in content if isinstance(c, TextContent))
@@ -38,7 +49,7 @@ async def _session_calls(
 ) -> tuple[list[str], list[tuple[bool, str]]]:
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "archrules", "mcp", "--root", str(root)],
+        args=["-m", "archrules", *_readme_registration()],
         env={"ARCHRULES_CACHE_DIR": os.environ["ARCHRULES_CACHE_DIR"]},
         cwd=str(root),
     )

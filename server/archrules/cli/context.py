@@ -49,7 +49,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         description="Run archrules as a Model Context Protocol server over stdio, for coding "
         "agents: tools to check a file's proposed text before it is written, to explain "
         "what a module may import and why, and to list the rules. Needs the MCP SDK: "
-        "pip install 'archrules[mcp]'. Relative paths in tool calls are read from --root.",
+        "pip install 'archrules[mcp]'. Relative paths in tool calls are read from --root. "
+        "Register it with an agent as a stdio server running `archrules mcp`, e.g. in "
+        '.mcp.json: {"mcpServers": {"archrules": {"command": "archrules", "args": ["mcp"]}}} '
+        "(README: Coding agents).",
     )
     mcp.add_argument(
         "--root",
