@@ -328,3 +328,45 @@ def test_a_new_file_and_an_excluded_file(app: Path) -> None:
 def test_a_proposed_text_outside_any_project(tmp_path: Path) -> None:
     with pytest.raises(ContextError, match=r"no archrules\.toml"):
         check_proposed(Workspace(None), tmp_path / "x.py", "")
+
+
+def test_superseded_and_missing_adrs_are_named(
+    app: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    superseded = ADR.replace("Accepted", "Superseded by ADR-0002")
+    write_tree(
+        app,
+        {
+            "docs/adr/0001-layered-app.md": superseded,
+            "docs/adr/0002-hexagonal-app.md": ADR.replace("Layered app", "Hexagonal app"),
+            "archrules.toml": LAYERED.replace(
+                'name = "no-cycles"', 'name = "no-cycles"\nadr = "ADR-0009"'
+            ),
+        },
+    )
+    code, out, err = run(["context", "app/web/views.py"], app, capsys, monkeypatch)
+    assert code == 0, err
+    assert "why: ADR-0001: Layered app (superseded by ADR-0002)" in out
+    assert "Superseded by ADR-0002: Hexagonal app." in out
+    assert "why: ADR-0009 (no such ADR file)" in out
+    assert "### ADR-0009\n\nNo ADR file has this number." in out
+
+
+def test_write_agents_from_a_subdirectory_and_a_failed_write(
+    app: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (app / "AGENTS.md").write_text(f"{END}\n{END}\n", encoding="utf-8")
+    code, _, err = run(["context", "--write-agents"], app, capsys, monkeypatch)
+    assert code == 2 and "AGENTS.md:2: the archrules markers" in err
+    (app / "AGENTS.md").unlink()
+    code, out, _ = run(["context", "--write-agents"], app / "app" / "web", capsys, monkeypatch)
+    assert code == 0 and out == f"archrules: created {app / 'AGENTS.md'}\n"  # not below cwd
+
+    def refuse(path: Path, text: str, *, overwrite: bool) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("archrules.core.context.write_atomic", refuse)
+    (app / "AGENTS.md").write_text("mine\n", encoding="utf-8")
+    code, _, err = run(["context", "--write-agents"], app, capsys, monkeypatch)
+    assert code == 2 and "AGENTS.md: cannot write it (Permission denied)" in err
+    assert (app / "AGENTS.md").read_text(encoding="utf-8") == "mine\n"

@@ -50,7 +50,7 @@ async def _session_calls(
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "archrules", *_readme_registration()],
-        env={"ARCHRULES_CACHE_DIR": os.environ["ARCHRULES_CACHE_DIR"]},
+        env=dict(os.environ),  # the test's cache (and coverage's variables) reach the server
         cwd=str(root),
     )
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
@@ -130,3 +130,42 @@ def test_without_the_sdk_one_line_says_how_to_install(
 def test_mcp_root_must_be_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mcp", "--root", str(tmp_path / "nowhere")]) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+# --- the tools in-process: the answers for bad input ----------------------------------------
+
+
+def test_tool_errors_are_one_line_for_the_agent(tmp_path: Path) -> None:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from archrules.mcp.server import Tools
+
+    tools = Tools(tmp_path, None)
+    assert tools.list_rules() == f"No archrules project (archrules.toml) in {tmp_path}."
+    with pytest.raises(ToolError, match="path is empty"):
+        tools.check_file(" ", "")
+    with pytest.raises(ToolError, match="no usable archrules project"):
+        tools.explain_module("pkg.mod")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "archrules.toml").write_text("[[layers]]\nname = 3\n")
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "archrules.toml").write_text(
+        '[[layers]]\nname = "l"\nlayers = ["two.a", "two.b"]\n'
+    )
+    for name in ("__init__.py", "a.py", "b.py"):
+        (tmp_path / "two" / "two").mkdir(exist_ok=True)
+        (tmp_path / "two" / "two" / name).write_text("")
+    listed = tools.list_rules()
+    assert "## Project `one`\n\nThe config has errors:" in listed
+    assert "## Project `two`" in listed and "`two.a` > `two.b`" in listed
+    assert "Layer: `two.b`" in tools.explain_module("two.b")
+    assert "`two.b` may not import `two.a`" in tools.explain_module("two.b", "two.a")
+    assert "# archrules: `two.new`" in tools.explain_module("two.new")  # a module to be
+    (tmp_path / "three").mkdir()  # with two usable projects, a module must be known
+    (tmp_path / "three" / "archrules.toml").write_text("[project]\n")
+    with pytest.raises(ToolError, match=r"no archrules project in .* has this module"):
+        tools.explain_module("elsewhere.mod")
+    with pytest.raises(ToolError, match="no such file"):
+        tools.explain_module("two/two/missing.py")
+    with pytest.raises(ToolError, match="the config has errors"):
+        tools.check_file("one/x.py", "import os\n")
