@@ -92,6 +92,7 @@ def test_context_of_a_file_names_its_layer_imports_rules_adrs_and_findings(
     assert "- **`clean-architecture`** (layers, error): layer shop.domain (3 of 3)" in out
     assert "  - may not import: `shop.web`, `shop.cli`, `shop.services`" in out
     assert "  - may not import: `shop.data.db`, `sqlalchemy`, `sqlite3`, `requests`" in out
+    assert "  - may import: the standard library, `attrs`" in out
     assert "### ADR-0002: Layered architecture" in out
     assert "> Chosen option: three layers" in out  # the decision, quoted from the ADR
     # the planted violation of examples/shop/README.md, with its line
@@ -271,6 +272,10 @@ def test_every_rule_of_the_shop_is_summarised(shop: Path) -> None:
         assert any(rule.kind == kind and summaries[rule.name] for rule in project.config.rules), (
             kind
         )
+    assert summaries["repository-naming"] == (
+        "naming in `shop.data.repositories.*`: classes `*Repository`; functions `snake_case`; "
+        "must define `*Repository`"
+    )
     assert all(summaries.values())
 
 

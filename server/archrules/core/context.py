@@ -101,7 +101,9 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _code(items: Iterable[str]) -> str:
-    return ", ".join(f"`{item}`" for item in items)
+    """Module names and patterns as code; words (``core.explain``'s "the standard
+    library") as words."""
+    return ", ".join(item if " " in item else f"`{item}`" for item in items)
 
 
 # --- rules and ADRs ----------------------------------------------------------------------
@@ -141,7 +143,7 @@ def rule_summary(rule: Rule) -> str:
     scope = _code(e.text for e in getattr(rule, "in_", ()))
     if isinstance(rule, NamingRule):
         parts = [
-            f"{what} {value}"
+            f"{what} `{value}`"
             for what, value in (
                 ("classes", rule.classes),
                 ("functions", rule.functions),
