@@ -16,7 +16,10 @@ from archrules.cli.main import main
 mcp = pytest.importorskip("mcp", reason="the MCP SDK is in the dev extras")
 
 from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
+from mcp.server.mcpserver.exceptions import ToolError  # noqa: E402
 from mcp.types import TextContent  # noqa: E402
+
+from archrules.mcp.server import Tools  # noqa: E402
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 ORDER = "src/shop/domain/order.py"
@@ -136,10 +139,6 @@ def test_mcp_root_must_be_a_directory(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_tool_errors_are_one_line_for_the_agent(tmp_path: Path) -> None:
-    from mcp.server.mcpserver.exceptions import ToolError
-
-    from archrules.mcp.server import Tools
-
     tools = Tools(tmp_path, None)
     assert tools.list_rules() == f"No archrules project (archrules.toml) in {tmp_path}."
     with pytest.raises(ToolError, match="path is empty"):

@@ -19,6 +19,7 @@ from archrules.core.context import (
     write_agents,
 )
 from archrules.core.workspace import Workspace
+from archrules.mcp import missing_sdk
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -105,8 +106,6 @@ def _write_agents(workspace: Workspace) -> int:
 
 
 def run_mcp(args: argparse.Namespace) -> int:
-    from archrules.mcp import missing_sdk
-
     missing = missing_sdk()
     if missing is not None:
         print(f"archrules: {missing}", file=sys.stderr)
@@ -115,7 +114,7 @@ def run_mcp(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"archrules: error: --root {args.root}: no such directory", file=sys.stderr)
         return EXIT_ERROR
-    from archrules.mcp.server import serve
+    from archrules.mcp.server import serve  # noqa: PLC0415 - the optional SDK, for `mcp` only
 
     serve(root, None if args.no_cache else default_cache_dir())
     return EXIT_OK
