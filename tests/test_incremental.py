@@ -5,11 +5,13 @@ files reports."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archrules.core.context import check_proposed
 from archrules.core.facts import extract_facts
 from archrules.core.model import ProjectModel
 from archrules.core.project import open_project, scan_project
@@ -413,3 +415,39 @@ def test_an_import_edit_searches_only_from_the_importers_it_can_change() -> None
     found = model.violations()
     assert set(searched) == {"p.two.ui"}
     assert any(v.chain == ("p.two.ui", "p.free1", "p.one.db") for v in found)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    initial=st.dictionaries(st.sampled_from(PATHS), texts, max_size=len(PATHS)),
+    target=st.sampled_from(PATHS),
+    proposed=texts,
+)
+def test_a_proposed_text_equals_a_fresh_check_with_it_written(
+    initial: dict[str, str], target: str, proposed: str
+) -> None:
+    """``archrules mcp``'s check_file (ADR-0018): the overlay's findings in the file, and
+    those it adds elsewhere, are what a fresh check reports once the text is written; the
+    disk is left as it was."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "archrules.toml").write_text(CONFIG, encoding="utf-8")
+        (root / "src").mkdir()
+        for rel, text in initial.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        path = root / target
+        before = set(open_project(root / "archrules.toml", cache_dir=None).violations())
+        _, proposal = check_proposed(Workspace(None), path, proposed)
+        assert (path.read_text(encoding="utf-8") if path.exists() else None) == initial.get(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(proposed, encoding="utf-8")
+        after = open_project(root / "archrules.toml", cache_dir=None).violations()
+
+        def rows(found: Iterable[Violation]) -> list[str]:
+            return sorted(repr((v, v.related)) for v in found)
+
+        assert rows(proposal.findings) == rows(v for v in after if v.path == path)
+        assert rows(proposal.elsewhere) == rows(
+            v for v in after if v.path != path and v not in before
+        )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from archrules import __version__
+from archrules.cli import context as context_cli
 from archrules.cli import graph
 from archrules.cli.diff import Base, DiffError, diff_findings, resolve_base
 from archrules.cli.formats import (
@@ -170,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     graph.add_parser(sub)
+    context_cli.add_parsers(sub)
 
     adr = sub.add_parser("adr", help="list or create Architecture Decision Records")
     adr_sub = adr.add_subparsers(dest="adr_command", metavar="ADR_COMMAND")
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the collector walk them again and again (20 % of a warm run with one changed file on
     # homeassistant); rarer collections change no result. (The server keeps its own.)
     thresholds = gc.get_threshold()
-    if args.command != "server":
+    if args.command not in ("server", "mcp"):
         gc.set_threshold(100_000, 50, 1000)
     try:
         return _run(parser, args)
@@ -267,6 +269,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             from archrules.lsp.main import serve  # noqa: PLC0415 - pygls loads for `server` only
 
             return serve(args.tcp, args.log_file, args.log_level)
+        if args.command == "context":
+            return context_cli.run_context(args)
+        if args.command == "mcp":
+            return context_cli.run_mcp(args)
         if args.command == "adr":
             if args.adr_command == "new":
                 return _adr_new(args)
