@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archrules.cli.main import main
-from conftest import write_tree
+from support import write_tree
 
 SIBLING_LAYERS = '[[layers]]\nname = "l"\nlayers = ["{p}.web", "{p}.core"]\n'
 

@@ -35,7 +35,7 @@ from archrules.core.cache import (
 from archrules.core.facts import extract_facts
 from archrules.core.project import find_configs, load_project, open_cache, open_project, read_into
 from archrules.core.types import FileFacts
-from conftest import write_tree
+from support import write_tree
 
 CONFIG = Path("/p/archrules.toml")
 RICH = (

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import write_tree
+from support import write_tree
 from test_formats import _validator
 
 yaml = pytest.importorskip("yaml")  # PyYAML comes with pre-commit (dev extra)

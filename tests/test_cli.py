@@ -18,7 +18,7 @@ import pytest
 from archrules.cli.main import main
 from archrules.core import files, pool, project
 from cli_support import run, two_projects
-from conftest import write_tree
+from support import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
 SHOP = REPO / "examples" / "shop"

@@ -20,7 +20,7 @@ from archrules.core.context import (
 from archrules.core.project import open_project
 from archrules.core.workspace import Workspace
 from cli_support import run
-from conftest import write_tree
+from support import write_tree
 
 SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
 

@@ -22,7 +22,7 @@ from archrules.core.conventions import (
 from archrules.core.facts import extract_facts
 from archrules.core.model import ProjectModel
 from archrules.core.types import Definition, FileFacts, Range
-from conftest import memory_model
+from support import memory_model
 
 ROOT = Path("/virtual")
 

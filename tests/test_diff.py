@@ -14,7 +14,7 @@ import pytest
 
 from archrules.cli.diff import rename_key
 from cli_support import run
-from conftest import write_tree
+from support import write_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

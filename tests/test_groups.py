@@ -12,7 +12,7 @@ import pytest
 from archrules.cli.main import main
 from archrules.core.groups import crossing_of, group_findings
 from archrules.core.project import Project
-from conftest import write_tree
+from support import write_tree
 
 CONFIG = '[[layers]]\nname = "layering"\nlayers = ["app.high", "app.low"]\nindirect = true\n'
 LOW = 30

@@ -17,7 +17,7 @@ from archrules.core.model import ProjectModel
 from archrules.core.project import open_project, scan_project
 from archrules.core.types import Violation
 from archrules.core.workspace import Extraction, Workspace
-from conftest import memory_model
+from support import memory_model
 
 ROOT = Path("/virtual")
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archrules.core.project import Project
-from conftest import memory_model, summary
+from support import memory_model, summary
 
 Make = Callable[..., Project]
 

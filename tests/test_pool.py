@@ -14,7 +14,7 @@ from archrules.core.cache import content_hash, decode_facts
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.pool import default_jobs, read_sources
 from archrules.core.project import open_project
-from conftest import write_tree
+from support import write_tree
 
 TEXTS = [
     "import os\nfrom app.web import views\n",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from archrules.core.project import Project
-from conftest import summary
+from support import summary
 
 Make = Callable[..., Project]
 

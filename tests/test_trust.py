@@ -18,7 +18,7 @@ from archrules.cli.main import main
 from archrules.core.config import find_config, find_configs_below, scan_configs
 from archrules.core.workspace import Workspace
 from cli_support import run
-from conftest import write_tree
+from support import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
 

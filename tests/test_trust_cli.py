@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run, two_projects
-from conftest import write_tree
+from support import write_tree
 
 REPO = Path(__file__).resolve().parents[1]
 SHOP = REPO / "examples" / "shop"
