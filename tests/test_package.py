@@ -68,9 +68,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
     """`python -m build` of the repository, once: the sdist, then the wheel built from the
     unpacked sdist (so a file missing from the sdist breaks the wheel too)."""
     out = tmp_path_factory.mktemp("dist")
-    proc = _run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", out, REPO], cwd=out
-    )
+    proc = _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, REPO], cwd=out)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     wheels = sorted(out.glob("archrules-*.whl"))
     sdists = sorted(out.glob("archrules-*.tar.gz"))
@@ -199,9 +197,11 @@ def _check_installed(bindir: Path, env: dict[str, str], work: Path) -> None:
         server.initialize(shop, process_id=os.getpid())
         uri = server.open(shop / "src/shop/domain/cart.py")
         published = server.wait_for(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == uri
-            and any(d.get("code") == "clean-architecture" for d in m["params"]["diagnostics"]),
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and any(d.get("code") == "clean-architecture" for d in m["params"]["diagnostics"])
+            ),
             timeout=30,
         )
         assert published["params"]["diagnostics"]
