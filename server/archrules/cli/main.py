@@ -63,6 +63,10 @@ class UsageError(Exception):
     pass
 
 
+# what a command that finds no config suggests
+_INIT_HINT = "; `archrules init` at the project's root proposes one (`--write` writes it)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archrules",
@@ -333,7 +337,7 @@ def _config_paths(
         if descend:
             configs += below
         if not configs:
-            hint = ""
+            hint = _INIT_HINT
             if below:
                 shown = ", ".join(_rel(b.parent, Path.cwd()) or "." for b in below[:3])
                 hint = (
@@ -635,7 +639,9 @@ def _nested_configs(project: Project) -> list[Path]:
 def _adrs_for(config: Path | None) -> tuple[Path, AdrSet]:
     config_path = config.absolute() if config is not None else find_config(Path.cwd())
     if config_path is None:
-        raise UsageError("no archrules.toml (or pyproject.toml with [tool.archrules]) found")
+        raise UsageError(
+            f"no archrules.toml (or pyproject.toml with [tool.archrules]) found{_INIT_HINT}"
+        )
     result = load_config(config_path)
     if result.config is None or result.problems:
         _print_problems(result.problems)

@@ -82,18 +82,22 @@ function M.check()
   end
   if archrules.did_setup then
     h.ok("require('archrules').setup() was called")
+  elseif archrules.enabled() then
+    h.ok("vim.lsp.enable('archrules') was called (the plugin's lsp/archrules.lua)")
   else
     h.warn("require('archrules').setup() was not called: the server does not start", {
       "Add require('archrules').setup({}) to your init.lua",
+      "or, on Neovim 0.11+, vim.lsp.enable('archrules')",
     })
   end
 
   h.start('archrules: server')
-  local cmd = archrules.options.cmd or { 'archrules', 'server' }
+  local cmd = archrules.server_cmd() or archrules.options.cmd
   local exe = cmd[1]
   if vim.fn.executable(exe) ~= 1 then
     h.error('`' .. exe .. '` is not executable (not found on PATH)', {
-      'Install archrules (pip install archrules) in an environment on your PATH',
+      "Install archrules into the project's virtualenv and start Neovim with it activated,",
+      'or with pipx (archrules in ~/.local/bin): see "Install" in the archrules README',
       "or point setup({ cmd = { '/path/to/archrules', 'server' } }) at it",
     })
   else

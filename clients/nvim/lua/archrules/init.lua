@@ -190,9 +190,25 @@ local clients_by_root = {}
 -- the commands found missing, to say so once
 local warned_missing = {}
 
+--- The command that starts the server: setup()'s `cmd`; with vim.lsp.enable('archrules')
+--- alone (0.11+), the one vim.lsp.config resolved (the user's vim.lsp.config('archrules',
+--- { cmd = ... }) wins over lsp/archrules.lua). A table, or nil when it is a function.
+function M.server_cmd()
+  if not M.did_setup and M.enabled() then
+    local resolved = vim.lsp.config[NAME]
+    local cmd = resolved and resolved.cmd
+    return type(cmd) == 'table' and cmd or nil
+  end
+  return M.options.cmd
+end
+
 -- Whether the server command can run; warns (once per command) when it cannot.
 local function server_executable()
-  local exe = M.options.cmd[1]
+  local cmd = M.server_cmd()
+  if cmd == nil then
+    return true -- a function that connects somehow: nothing to check
+  end
+  local exe = cmd[1]
   if vim.fn.executable(exe) == 1 then
     return true
   end
@@ -255,6 +271,11 @@ function M.attach(bufnr)
   return attach_07(bufnr, root)
 end
 
+--- Whether vim.lsp.enable('archrules') was called (0.11+), by setup() or by the user.
+function M.enabled()
+  return vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled(NAME)
+end
+
 --- The LSP API in use: 'config', 'start' or 'start_client'.
 function M.api()
   local api = M.options.api or 'auto'
@@ -271,7 +292,10 @@ end
 
 local augroup
 
-local function setup_011()
+--- The configuration vim.lsp.config takes (0.11+), from the options in effect: the
+--- plugin's lsp/archrules.lua returns it, so that vim.lsp.enable('archrules') works without
+--- setup(), and setup() registers it with the user's options.
+function M.lsp_config()
   local config = client_config(nil)
   config.root_dir = function(bufnr, on_dir)
     if wants_buffer(bufnr) then
@@ -281,20 +305,42 @@ local function setup_011()
       end
     end
   end
-  -- vim.lsp.enable skips a command that is not executable without a word: say it
-  augroup = vim.api.nvim_create_augroup('archrules', { clear = true })
-  vim.api.nvim_create_autocmd('FileType', {
-    group = augroup,
-    pattern = M.options.filetypes,
-    callback = function(args)
-      if wants_buffer(args.buf) and M.buffer_root(args.buf) then
-        server_executable()
-      end
-    end,
-  })
   config.workspace_folders = nil
   config.filetypes = M.options.filetypes
-  vim.lsp.config(NAME, config)
+  return config
+end
+
+--- vim.lsp.enable (0.11+) skips a command that is not executable without a word: say it
+--- (once) for the archrules buffers open now and those opened later.
+function M.watch_server_cmd()
+  local function check(bufnr)
+    if wants_buffer(bufnr) and M.buffer_root(bufnr) then
+      server_executable()
+    end
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = vim.api.nvim_create_augroup('archrules_cmd', { clear = true }),
+    pattern = M.options.filetypes,
+    callback = function(args)
+      check(args.buf)
+    end,
+  })
+  -- later: lsp/archrules.lua calls this while Neovim resolves the configuration, which
+  -- server_executable() reads
+  vim.schedule(function()
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr) then
+        check(bufnr)
+      end
+    end
+  end)
+end
+
+local function setup_011()
+  -- a previous setup() with another api may have left its autocommands
+  augroup = vim.api.nvim_create_augroup('archrules', { clear = true })
+  M.watch_server_cmd()
+  vim.lsp.config(NAME, M.lsp_config())
   vim.lsp.enable(NAME)
   -- vim.lsp.enable starts the server for buffers that are already open only once Neovim
   -- has entered (VimEnter); setup() may run earlier (from a -c command, say), after the
@@ -354,8 +400,8 @@ function M.execute(command, arguments, callback, bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = pick_client(bufnr)
   if not client then
-    local hint = M.did_setup and 'no archrules server is running for this buffer'
-      or "call require('archrules').setup() first"
+    local hint = (M.did_setup or M.enabled()) and 'no archrules server is running for this buffer'
+      or "call require('archrules').setup() (or vim.lsp.enable('archrules') on 0.11+) first"
     notify(hint, vim.log.levels.WARN)
     return false
   end
