@@ -385,17 +385,27 @@ class ArchrulesServer(LanguageServer):
             return
 
     async def _index(self) -> None:
+        """Index until nothing is left. Work that arrives while a pass ends (a config
+        edited while the cache is being saved) gets another pass: ``start_indexing``
+        starts no second task beside this one."""
+        while await self._index_pass():
+            pass
+
+    async def _index_pass(self) -> bool:
+        """One pass of indexing; whether work arrived meanwhile that needs another."""
         progress = self.features.progress(self)
         await progress.begin()
         loop = asyncio.get_running_loop()
         last = loop.time()
         running: dict[asyncio.Future[list[FileFacts]], list[Extraction]] = {}
+        failed = False
         with self.log.timed("index") as extra:
             while self.folders_pending or self.engine.indexing or running:
                 try:
                     await self._index_step(loop, running)
                 except Exception as error:  # a bug must not stop the server
                     self.log.write("error", "index-failed", error=repr(error))
+                    failed = True
                     break
                 if loop.time() - last >= PROGRESS_EVERY:
                     last = loop.time()
@@ -407,6 +417,7 @@ class ArchrulesServer(LanguageServer):
         self._freeze()
         for cache in self.engine.take_saves():  # in a thread: nothing else uses them now
             await loop.run_in_executor(None, cache.save)
+        return not failed and bool(self.folders_pending or self.engine.indexing)
 
     async def _index_step(
         self,
