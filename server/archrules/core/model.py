@@ -56,6 +56,7 @@ from archrules.core.types import (
     Severity,
     Violation,
     format_adr_id,
+    same_findings,
 )
 
 # Built-in rules: diagnostics about the sources and exceptions rather than the architecture.
@@ -80,12 +81,6 @@ BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
     ),
     UNREADABLE_FILE: ("source", "warning", "A source file that could not be read."),
 }
-
-
-def _same_findings(a: list[Violation], b: list[Violation]) -> bool:
-    """Equal findings with equal related locations (``Violation`` equality leaves them
-    out)."""
-    return a == b and all(x.related == y.related for x, y in zip(a, b, strict=True))
 
 
 def _same_shape(old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> bool:
@@ -660,7 +655,7 @@ class ProjectModel:
         stale.update(
             p
             for p in cross.keys() | before.keys()
-            if not _same_findings(cross.get(p, []), before.get(p, []))
+            if not same_findings(cross.get(p, []), before.get(p, []))
         )
         self._final_cross = cross
         if stale or self._flat is None:

@@ -8,6 +8,7 @@ indices), end exclusive, like LSP ranges before encoding. Adapters convert: the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple, get_args
@@ -206,3 +207,11 @@ class Violation:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (str(self.path), self.range.line, self.range.col, self.rule, self.message)
+
+
+def same_findings(a: Sequence[Violation], b: Sequence[Violation]) -> bool:
+    """Equal findings with equal related locations (``Violation`` equality leaves them out:
+    a finding is the same finding when its chain's other imports move)."""
+    return len(a) == len(b) and all(
+        x == y and x.related == y.related for x, y in zip(a, b, strict=True)
+    )

@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from archrules.core.config import ConfigProblem
 from archrules.core.groups import FindingGroup, group_findings, group_index
-from archrules.core.types import Violation
+from archrules.core.types import Violation, same_findings
 
 # what a file's diagnostics take from the groups: (group id, modules, is the crossing here)
 _GroupSignature = tuple[tuple[str, int, bool], ...]
@@ -37,7 +37,7 @@ class DiagnosticsStore:
         changed = {
             path
             for path in set(violations) | set(self.violations)
-            if violations.get(path, []) != self.violations.get(path, [])
+            if not same_findings(violations.get(path, []), self.violations.get(path, []))
         }
         changed |= {
             path
