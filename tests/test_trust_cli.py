@@ -3,13 +3,16 @@ baseline's scope, config errors in every format, options."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from archrules.cli.main import main
 from cli_support import run, two_projects
 from support import write_tree
 
@@ -309,3 +312,36 @@ def test_a_subset_of_rules_keeps_its_note_once(tmp_path: Path, capsys, monkeypat
     assert len(FINDING.findall(out)) == 5
     assert out.count("comment-only lines") == 1
     assert "note: small: a function's lines run from its def line" in out
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`archrules adr list | head -1`: the pipe closes while archrules writes; it stops like
+    any command killed by SIGPIPE (141), with no 'internal error' on stderr. (The write is
+    made to fail here: this sandbox's pipes do not report a closed reader reliably.)"""
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            raise io.UnsupportedOperation("fileno")
+
+    files = {"archrules.toml": SIBLING_MANY, "app/__init__.py": "", "app/web.py": ""}
+    files |= {"app/low/__init__.py": "", "app/low/m.py": "import app.web\n"}
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["check", "--no-cache"]) == 141
+    assert "internal error" not in capsys.readouterr().err
+
+
+SIBLING_MANY = """
+[project]
+roots = ["."]
+
+[[layers]]
+name = "web-over-core"
+layers = ["app.web", "app.low"]
+"""
