@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gc
 import os
@@ -51,6 +52,7 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 # an unexpected exception (a bug in archrules): the spec's "usage, config or internal
 # error" status, never 1, which CI reads as "violations"
 EXIT_INTERNAL = EXIT_ERROR
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 DEBUG_ENV = "ARCHRULES_DEBUG"  # set (to anything but "" or "0"): tracebacks of internal errors
 EXIT_STATUS_HELP = (
     "Exit status: 0 no violations above the baseline, 1 violations (of severity error or "
@@ -240,10 +242,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.set_threshold(100_000, 50, 1000)
     try:
         return _run(parser, args)
+    except BrokenPipeError:  # the reader went away (`archrules adr list | head`): quietly
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug in archrules: one line, not a traceback, never 1
         return _internal_error(error, bool(getattr(args, "verbose", False)))
     finally:
         gc.set_threshold(*thresholds)
+
+
+def _drop_stdout() -> None:
+    """Send what is still buffered for stdout nowhere: the interpreter flushes it at exit,
+    which would raise again (the recipe in Python's signal documentation)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _internal_error(error: Exception, verbose: bool) -> int:
