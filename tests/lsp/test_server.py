@@ -315,7 +315,8 @@ async def test_commands_status_explain_and_create_adr(client: LanguageClient) ->
     assert "clean-architecture" in explained["markdown"]
     created = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(
-            command="archrules.server.createAdr", arguments=[{"title": "Use Kafka for events", "uri": uri}]
+            command="archrules.server.createAdr",
+            arguments=[{"title": "Use Kafka for events", "uri": uri}],
         )
     )
     assert created["uri"].endswith("/docs/adr/0011-use-kafka-for-events.md")
