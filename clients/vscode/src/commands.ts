@@ -3,8 +3,7 @@
 
 import * as vscode from 'vscode';
 
-import type { ArchitectureView } from './architectureView';
-import { SHOW_ARCHITECTURE } from './architectureView';
+import { type ArchitectureView, SHOW_ARCHITECTURE } from './architectureView';
 import { EXPLAIN_FILE, type ExplanationView } from './explanationView';
 import { type ArchrulesServer, errorText } from './server';
 import { SERVER_COMMANDS } from './serverCommands';
