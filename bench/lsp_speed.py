@@ -4,7 +4,7 @@ Starts ``archrules server`` over stdio with an empty facts cache, opens a file r
 ``initialized`` (the index is cold), and measures:
 
 * didOpen -> first publishDiagnostics for that file (index cold);
-* the time until background indexing ends (``archrules.status``);
+* the time until background indexing ends (``archrules.server.status``);
 * didChange -> publishDiagnostics for that version, median and p90 over N edits once
   indexed (edits inside a function body, and edits adding or removing an import);
 * the server's resident memory after indexing (VmRSS);
@@ -51,7 +51,7 @@ class Client:
         self.lsp = LanguageClient("archrules-bench", "1")
         self.published: list[tuple[float, str, int | None]] = []
         self.waiters: list[tuple[str, int | None, asyncio.Future[float]]] = []
-        self.files = 0  # discovered, from the last archrules.status
+        self.files = 0  # discovered, from the last archrules.server.status
 
         @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
@@ -170,7 +170,7 @@ async def open_document(client: Client, path: Path) -> float:
 
 async def indexing(client: Client) -> bool:
     status = await client.lsp.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        types.ExecuteCommandParams(command="archrules.server.status", arguments=[])
     )
     client.files = status["files"]
     return bool(status["indexing"])

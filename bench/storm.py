@@ -6,7 +6,7 @@ and times each reply. Prints messages sent, the rate achieved, hover median and 
 the storm, RSS before and after, and whether the final diagnostics equal a fresh server's.
 
 Phase 2: ``--edits`` didChange (default 100,000) as fast as the pipe takes them, sampling
-the server's RSS and its request-future table (``archrules.status`` ``inFlight``) every
+the server's RSS and its request-future table (``archrules.server.status`` ``inFlight``) every
 10%: memory must stay flat (pygls 2.1 alone kept ~1.9 KB per notification).
 
 A/B: ``--python /work/main/.venv/bin/python`` runs another checkout's server the same way;

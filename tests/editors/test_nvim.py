@@ -375,7 +375,7 @@ def test_create_adr_command(shop: Path, nvim: str) -> None:
     run = run_nvim("create_adr", shop, nvim)
     run.assert_finished()
     d = run.data
-    assert d["command"] == "archrules.createAdr", run.report()
+    assert d["command"] == "archrules.server.createAdr", run.report()
     assert d["arguments"] == [
         {
             "title": "Keep prices in integer cents",

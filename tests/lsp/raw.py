@@ -229,7 +229,7 @@ class RawServer:
         )
 
     def status(self) -> Any:
-        reply = self.call("workspace/executeCommand", {"command": "archrules.status"})
+        reply = self.call("workspace/executeCommand", {"command": "archrules.server.status"})
         return reply["result"]
 
     def stop(self, timeout: float = 10.0) -> int:

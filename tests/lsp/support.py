@@ -80,12 +80,12 @@ async def wait_for(
 
 
 async def wait_indexed(client: LanguageClient, timeout: float = 30.0) -> dict[str, Any]:
-    """Poll ``archrules.status`` until indexing is over; its last answer."""
+    """Poll ``archrules.server.status`` until indexing is over; its last answer."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         status: dict[str, Any] = await client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="archrules.status", arguments=[])
+            types.ExecuteCommandParams(command="archrules.server.status", arguments=[])
         )
         if not status["indexing"]:
             return status

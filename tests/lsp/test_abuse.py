@@ -62,7 +62,9 @@ def error_code(reply: Message) -> int | None:
 
 
 def assert_responsive(server: RawServer) -> None:
-    reply = server.call("workspace/executeCommand", {"command": "archrules.status"}, timeout=10)
+    reply = server.call(
+        "workspace/executeCommand", {"command": "archrules.server.status"}, timeout=10
+    )
     assert "result" in reply and reply["result"]["version"]
 
 
@@ -242,7 +244,10 @@ def test_a_nul_byte_in_a_file_uri_is_no_traceback(
                 "context": {"diagnostics": []},
             },
         ),
-        ("workspace/executeCommand", {"command": "archrules.explainFile", "arguments": [uri]}),
+        (
+            "workspace/executeCommand",
+            {"command": "archrules.server.explainFile", "arguments": [uri]},
+        ),
     ]:
         assert "result" in ready.call(method, params)
     ready.notify("textDocument/didSave", {"textDocument": {"uri": uri}})

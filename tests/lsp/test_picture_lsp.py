@@ -1,4 +1,4 @@
-"""``archrules.graph``: the language server hands out the same HTML page as
+"""``archrules.server.graph``: the language server hands out the same HTML page as
 ``archrules graph --format html`` (one source: core.picture, render.picture), from the
 editor's unsaved text."""
 
@@ -17,7 +17,7 @@ from archrules.render.picture import render_html
 
 async def graph(client: LanguageClient, *args: Any) -> dict[str, Any]:
     result: dict[str, Any] = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.graph", arguments=list(args))
+        types.ExecuteCommandParams(command="archrules.server.graph", arguments=list(args))
     )
     return result
 

@@ -308,14 +308,15 @@ async def test_commands_status_explain_and_create_adr(client: LanguageClient) ->
     assert status["files"] >= 40 and status["configs"][0].endswith("archrules.toml")
     assert any(t["event"] == "check" for t in status["timings"])
     explained = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.explainFile", arguments=[uri])
+        types.ExecuteCommandParams(command="archrules.server.explainFile", arguments=[uri])
     )
     assert explained["module"] == "shop.domain.cart"
     assert explained["layer"] == "shop.domain"
     assert "clean-architecture" in explained["markdown"]
     created = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(
-            command="archrules.createAdr", arguments=[{"title": "Use Kafka for events", "uri": uri}]
+            command="archrules.server.createAdr",
+            arguments=[{"title": "Use Kafka for events", "uri": uri}],
         )
     )
     assert created["uri"].endswith("/docs/adr/0011-use-kafka-for-events.md")
@@ -392,7 +393,7 @@ async def test_garbage_and_unknown_documents_do_not_hurt(client: LanguageClient)
     expected = len(before.encode("utf-8")) if enc == "utf-8" else len(before) + 1
     assert d.range.start.character == expected
     status = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        types.ExecuteCommandParams(command="archrules.server.status", arguments=[])
     )
     assert status["version"]
 

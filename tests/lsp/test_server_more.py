@@ -391,7 +391,7 @@ async def test_config_rule_name_hover_and_a_cancelled_request(client: LanguageCl
     task.cancel()  # the client sends $/cancelRequest; the server must go on
     await asyncio.sleep(0.1)
     status = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="archrules.status", arguments=[])
+        types.ExecuteCommandParams(command="archrules.server.status", arguments=[])
     )
     assert status["openDocuments"] == 1
 

@@ -155,7 +155,9 @@ async function waitForProblems(predicate, what, ms = DIAGNOSTIC_MS) {
 /** The squiggles (error/warning/info) drawn in the active editor. */
 async function squiggles() {
   return page.evaluate(() => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+    const editor =
+      document.querySelector('.editor-group-container.active .monaco-editor') ??
+      document.querySelector('.monaco-editor');
     if (!editor) return [];
     return [...editor.querySelectorAll('.squiggly-error, .squiggly-warning, .squiggly-info')].map((el) => {
       const box = el.getBoundingClientRect();
@@ -184,7 +186,10 @@ async function filterProblems(text) {
   await input.waitFor({ state: 'visible', timeout: UI_MS });
   await input.fill(text);
   await sleep(500);
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .locator('.editor-group-container.active .monaco-editor .view-lines')
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
 }
 
 /** Runs a command from the command palette by its title. */
@@ -206,10 +211,15 @@ async function openFile(relative) {
   await input.waitFor({ state: 'visible', timeout: UI_MS });
   await input.fill(relative);
   const name = path.basename(relative);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: UI_MS });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_MS });
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: UI_MS });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ state: 'visible', timeout: UI_MS });
+  await page
+    .locator('.editor-group-container.active .monaco-editor .view-lines')
+    .waitFor({ state: 'visible', timeout: UI_MS });
 }
 
 async function goToLine(line) {
@@ -270,7 +280,8 @@ async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
 
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first (npm run e2e does)`);
-  if (!fs.existsSync(python)) throw new Error(`${python} is missing: set ARCHRULES_PYTHON to a Python with archrules's dependencies`);
+  if (!fs.existsSync(python))
+    throw new Error(`${python} is missing: set ARCHRULES_PYTHON to a Python with archrules's dependencies`);
 
   log('installing code-server (reused when present)');
   const installOut = runChecked('bash', [path.join(repoRoot, 'scripts', 'install-code-server.sh')], {
@@ -325,7 +336,8 @@ async function main() {
       }
     };
     while (onDisk() !== JSON.stringify(JSON.parse(text)) || (await page.locator('.tab.active.dirty').count()) > 0) {
-      if (Date.now() > deadline) throw new Error(`settings.json was not saved as meant:\n${fs.readFileSync(settingsFile, 'utf8')}`);
+      if (Date.now() > deadline)
+        throw new Error(`settings.json was not saved as meant:\n${fs.readFileSync(settingsFile, 'utf8')}`);
       await sleep(200);
     }
     await page.keyboard.press('Control+W');
@@ -334,12 +346,19 @@ async function main() {
   log(`workspace ${workspace}; launch ${launchMode}: ${JSON.stringify(LAUNCH_SETTINGS)}`);
 
   log(`installing ${path.relative(repoRoot, vsix)}`);
-  runChecked(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix], {
-    timeout: 3 * 60 * 1000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const installed = fs.readdirSync(extensionsDir).filter((name) => name.startsWith(`${manifest.publisher}.${manifest.name}-`));
-  if (installed.length !== 1) throw new Error(`the extension is not in ${extensionsDir}: ${fs.readdirSync(extensionsDir)}`);
+  runChecked(
+    process.execPath,
+    [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userData, '--install-extension', vsix],
+    {
+      timeout: 3 * 60 * 1000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const installed = fs
+    .readdirSync(extensionsDir)
+    .filter((name) => name.startsWith(`${manifest.publisher}.${manifest.name}-`));
+  if (installed.length !== 1)
+    throw new Error(`the extension is not in ${extensionsDir}: ${fs.readdirSync(extensionsDir)}`);
 
   const port = await freePort();
   const serverLog = fs.openSync(path.join(artifacts, 'code-server.log'), 'w');
@@ -347,10 +366,14 @@ async function main() {
     process.execPath,
     [
       entry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', userData,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userData,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -369,8 +392,13 @@ async function main() {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     timeout: 60000,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
@@ -388,11 +416,16 @@ async function main() {
   // 1. A planted violation: a squiggle in the editor and a Problems entry with the rule name.
   await check('a violation is underlined and listed in Problems with its rule', async () => {
     await openFile('src/shop/domain/cart.py');
-    await waitForSquiggles((found) => found.some((s) => s.cls.includes('squiggly-error')), 'showed an error squiggle', SERVER_READY_MS);
+    await waitForSquiggles(
+      (found) => found.some((s) => s.cls.includes('squiggly-error')),
+      'showed an error squiggle',
+      SERVER_READY_MS,
+    );
     await page.keyboard.press('Control+Shift+M');
     await filterProblems('shop.domain.cart');
     const text = await waitForProblems((t) => t.includes(ruleMessage), `listed "${ruleMessage}"`);
-    if (!text.includes('clean-architecture')) throw new Error(`no rule name "clean-architecture" in Problems:\n${text}`);
+    if (!text.includes('clean-architecture'))
+      throw new Error(`no rule name "clean-architecture" in Problems:\n${text}`);
     if (!text.includes('archrules')) throw new Error('no source "archrules" in Problems');
     await screenshot('problems');
   });
@@ -447,7 +480,10 @@ async function main() {
     if (!line) throw new Error(`cart.py on disk has no exception comment:\n${text}`);
     log(`cart.py now has: ${line.trim()}`);
     await waitForProblems((t) => !t.includes(ruleMessage), `dropped "${ruleMessage}"`);
-    await waitForSquiggles((found) => !found.some((s) => s.cls.includes('squiggly-error')), 'cleared its error squiggle');
+    await waitForSquiggles(
+      (found) => !found.some((s) => s.cls.includes('squiggly-error')),
+      'cleared its error squiggle',
+    );
     await screenshot('after-quick-fix');
   });
 
@@ -461,67 +497,100 @@ async function main() {
     await page.keyboard.press('Home');
     await page.keyboard.type('import shop.cli.export', { delay: 15 });
     await page.keyboard.press('Enter');
-    await waitForSquiggles((found) => found.some((s) => s.cls.includes('squiggly-error')), 'showed a squiggle for the typed import');
-    await waitForProblems((t) => t.includes('shop.cli.export') && t.includes('clean-architecture'), 'listed the typed import');
+    await waitForSquiggles(
+      (found) => found.some((s) => s.cls.includes('squiggly-error')),
+      'showed a squiggle for the typed import',
+    );
+    await waitForProblems(
+      (t) => t.includes('shop.cli.export') && t.includes('clean-architecture'),
+      'listed the typed import',
+    );
     const onDisk = fs.readFileSync(cartPath, 'utf8');
-    if (onDisk.includes('import shop.cli.export')) throw new Error('the file was saved: the check is meant for unsaved text');
+    if (onDisk.includes('import shop.cli.export'))
+      throw new Error('the file was saved: the check is meant for unsaved text');
     await screenshot('typed-violation');
   });
 
   // 5. The status bar shows the current file's layer.
-  await check("the status bar shows the current file's layer", async () => {
-    const deadline = Date.now() + UI_MS;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = await page.evaluate(() => document.querySelector('.statusbar')?.innerText ?? '');
-      if (text.includes('shop.domain')) return;
-      await sleep(300);
-    }
-    throw new Error(`no "shop.domain" in the status bar: ${text}`);
-  }, { fatal: false });
+  await check(
+    "the status bar shows the current file's layer",
+    async () => {
+      const deadline = Date.now() + UI_MS;
+      let text = '';
+      while (Date.now() < deadline) {
+        text = await page.evaluate(() => document.querySelector('.statusbar')?.innerText ?? '');
+        if (text.includes('shop.domain')) return;
+        await sleep(300);
+      }
+      throw new Error(`no "shop.domain" in the status bar: ${text}`);
+    },
+    { fatal: false },
+  );
 
   // 6. archrules: Show status -> the server's summary in a notification.
-  await check('"archrules: Show status" shows the server status', async () => {
-    await runCommand('archrules: Show status');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `archrules ${manifest.version}` }).first();
-    await toast.waitFor({ state: 'visible', timeout: UI_MS });
-    await screenshot('status');
-    await page.keyboard.press('Escape');
-  }, { fatal: false });
+  await check(
+    '"archrules: Show status" shows the server status',
+    async () => {
+      await runCommand('archrules: Show status');
+      const toast = page
+        .locator('.notifications-toasts .notification-toast', { hasText: `archrules ${manifest.version}` })
+        .first();
+      await toast.waitFor({ state: 'visible', timeout: UI_MS });
+      await screenshot('status');
+      await page.keyboard.press('Escape');
+    },
+    { fatal: false },
+  );
 
   // 7. archrules: Explain this file -> a Markdown preview of the module's layer and rules.
-  await check('"archrules: Explain this file" opens a Markdown preview', async () => {
-    await page.locator('.tab', { hasText: 'cart.py' }).first().click();
-    await runCommand('archrules: Explain this file');
-    await page.locator('.tab', { hasText: 'shop.domain.cart' }).first().waitFor({ state: 'visible', timeout: UI_MS });
-    await sleep(1500);
-    await screenshot('explain');
-  }, { fatal: false });
+  await check(
+    '"archrules: Explain this file" opens a Markdown preview',
+    async () => {
+      await page.locator('.tab', { hasText: 'cart.py' }).first().click();
+      await runCommand('archrules: Explain this file');
+      await page.locator('.tab', { hasText: 'shop.domain.cart' }).first().waitFor({ state: 'visible', timeout: UI_MS });
+      await sleep(1500);
+      await screenshot('explain');
+    },
+    { fatal: false },
+  );
 
   // 8. archrules: Create ADR -> the next ADR file, opened.
-  await check('"archrules: Create ADR" creates and opens the next ADR', async () => {
-    await page.locator('.tab', { hasText: 'cart.py' }).first().click();
-    await runCommand('archrules: Create ADR');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: UI_MS });
-    await input.fill('Publish domain events through a message bus');
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: /^0011-.*\.md/ }).first().waitFor({ state: 'visible', timeout: UI_MS });
-    const created = fs.readdirSync(path.join(workspace, 'docs', 'adr')).filter((n) => n.startsWith('0011-'));
-    if (created.length !== 1) throw new Error(`docs/adr has no 0011-*.md: ${fs.readdirSync(path.join(workspace, 'docs', 'adr'))}`);
-    const adrFile = path.join(workspace, 'docs', 'adr', created[0]);
-    const deadline = Date.now() + UI_MS;
-    while (!fs.readFileSync(adrFile, 'utf8').includes('# Publish domain events through a message bus')) {
-      if (Date.now() > deadline) throw new Error(`${created[0]} on disk lacks its title:\n${fs.readFileSync(adrFile, 'utf8')}`);
-      await sleep(250);
-    }
-    log(`created docs/adr/${created[0]}`);
-    await screenshot('create-adr');
-  }, { fatal: false });
+  await check(
+    '"archrules: Create ADR" creates and opens the next ADR',
+    async () => {
+      await page.locator('.tab', { hasText: 'cart.py' }).first().click();
+      await runCommand('archrules: Create ADR');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: UI_MS });
+      await input.fill('Publish domain events through a message bus');
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.tab.active', { hasText: /^0011-.*\.md/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: UI_MS });
+      const created = fs.readdirSync(path.join(workspace, 'docs', 'adr')).filter((n) => n.startsWith('0011-'));
+      if (created.length !== 1)
+        throw new Error(`docs/adr has no 0011-*.md: ${fs.readdirSync(path.join(workspace, 'docs', 'adr'))}`);
+      const adrFile = path.join(workspace, 'docs', 'adr', created[0]);
+      const deadline = Date.now() + UI_MS;
+      while (!fs.readFileSync(adrFile, 'utf8').includes('# Publish domain events through a message bus')) {
+        if (Date.now() > deadline)
+          throw new Error(`${created[0]} on disk lacks its title:\n${fs.readFileSync(adrFile, 'utf8')}`);
+        await sleep(250);
+      }
+      log(`created docs/adr/${created[0]}`);
+      await screenshot('create-adr');
+    },
+    { fatal: false },
+  );
 
   const archrulesLog = () => {
     const dir = path.join(userData, 'logs');
-    const name = fs.readdirSync(dir, { recursive: true }).map(String).find((n) => /archrules\.archrules.*\.log$/.test(n));
+    const name = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .find((n) => /archrules\.archrules.*\.log$/.test(n));
     return name ? fs.readFileSync(path.join(dir, name), 'utf8') : '';
   };
   const toasts = () => page.locator('.notifications-toasts .notification-toast');
@@ -539,7 +608,11 @@ async function main() {
     page.evaluate(() =>
       [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => ({
         text: row.innerText,
-        severity: row.querySelector('.codicon-error') ? 'error' : row.querySelector('.codicon-warning') ? 'warning' : 'other',
+        severity: row.querySelector('.codicon-error')
+          ? 'error'
+          : row.querySelector('.codicon-warning')
+            ? 'warning'
+            : 'other',
       })),
     );
   const waitForRow = async (predicate, what, ms = DIAGNOSTIC_MS) => {
@@ -556,137 +629,186 @@ async function main() {
     row.severity === severity && row.text.includes('shop.domain.receipt') && row.text.includes('clean-architecture');
 
   // 8b. archrules.toml is a document of the extension too: a config error typed there is reported.
-  await check('a config error typed in archrules.toml is underlined', async () => {
-    await openFile('archrules.toml');
-    await goToLine(1);
-    await page.keyboard.press('Home');
-    await page.keyboard.type('bogus-key = 1', { delay: 15 });
-    await page.keyboard.press('Enter');
-    await waitForSquiggles((found) => found.some((q) => q.cls.includes('squiggly-error')), 'underlined the unknown key');
-    await filterProblems('bogus-key');
-    await waitForProblems((t) => t.includes("unknown key 'bogus-key'"), 'listed the unknown key');
-    await screenshot('config-error');
-    // Undo the edit and leave the file unchanged (it is never saved).
-    await page.keyboard.press('Control+Z');
-    await page.keyboard.press('Control+Z');
-    await filterProblems('shop.domain.cart');
-  }, { fatal: false });
+  await check(
+    'a config error typed in archrules.toml is underlined',
+    async () => {
+      await openFile('archrules.toml');
+      await goToLine(1);
+      await page.keyboard.press('Home');
+      await page.keyboard.type('bogus-key = 1', { delay: 15 });
+      await page.keyboard.press('Enter');
+      await waitForSquiggles(
+        (found) => found.some((q) => q.cls.includes('squiggly-error')),
+        'underlined the unknown key',
+      );
+      await filterProblems('bogus-key');
+      await waitForProblems((t) => t.includes("unknown key 'bogus-key'"), 'listed the unknown key');
+      await screenshot('config-error');
+      // Undo the edit and leave the file unchanged (it is never saved).
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+Z');
+      await filterProblems('shop.domain.cart');
+    },
+    { fatal: false },
+  );
 
   // 9. A server setting changed in settings.json reaches the running server.
   let severityChanged = false;
-  await check('archrules.severity, changed while running, reaches the server', async () => {
-    await backToCart();
-    await filterProblems('shop.domain.receipt');
-    await waitForRow(receiptRow('error'), 'listed the receipt.py chain as an error');
-    await writeSettings({ 'archrules.severity': { 'clean-architecture': 'warning' } });
-    severityChanged = true;
-    await backToCart();
-    await waitForRow(receiptRow('warning'), 'listed the receipt.py chain as a warning');
-    await screenshot('severity-warning');
-    await filterProblems('shop.domain.cart');
-  }, { fatal: false });
+  await check(
+    'archrules.severity, changed while running, reaches the server',
+    async () => {
+      await backToCart();
+      await filterProblems('shop.domain.receipt');
+      await waitForRow(receiptRow('error'), 'listed the receipt.py chain as an error');
+      await writeSettings({ 'archrules.severity': { 'clean-architecture': 'warning' } });
+      severityChanged = true;
+      await backToCart();
+      await waitForRow(receiptRow('warning'), 'listed the receipt.py chain as a warning');
+      await screenshot('severity-warning');
+      await filterProblems('shop.domain.cart');
+    },
+    { fatal: false },
+  );
 
   // 9b. ... including the diagnostics of the open, edited document.
-  await check("a settings change updates the open document's diagnostics", async () => {
-    if (!severityChanged) throw new Error('the setting was not changed');
-    await waitForSquiggles(
-      (found) => found.some((q) => q.cls.includes('squiggly-warning')) && !found.some((q) => q.cls.includes('squiggly-error')),
-      'turned the typed clean-architecture error into a warning',
-      15000,
-    );
-  }, { fatal: false });
+  await check(
+    "a settings change updates the open document's diagnostics",
+    async () => {
+      if (!severityChanged) throw new Error('the setting was not changed');
+      await waitForSquiggles(
+        (found) =>
+          found.some((q) => q.cls.includes('squiggly-warning')) && !found.some((q) => q.cls.includes('squiggly-error')),
+        'turned the typed clean-architecture error into a warning',
+        15000,
+      );
+    },
+    { fatal: false },
+  );
   if (severityChanged) {
     await writeSettings({});
     await backToCart();
   }
 
   // 10. A broken interpreter: one error notification with "Open settings", which opens the setting.
-  await check('a broken archrules.interpreter gives one notification whose button opens the setting', async () => {
-    await clearToasts();
-    await writeSettings({ 'archrules.path': [], 'archrules.interpreter': '/nonexistent/bin/python3' });
-    const toast = toasts().filter({ hasText: '/nonexistent/bin/python3' });
-    await toast.first().waitFor({ state: 'visible', timeout: UI_MS });
-    await sleep(5000);
-    const count = await toasts().count();
-    if (count !== 1) throw new Error(`${count} notifications, not 1: ${await toasts().allInnerTexts()}`);
-    const text = await toast.first().innerText();
-    if (!/could not be run/.test(text)) throw new Error(`the notification does not say what is wrong: ${text}`);
-    await screenshot('broken-interpreter');
-    await toast.first().locator('.monaco-button', { hasText: 'Open settings' }).click();
-    await page.locator('.settings-editor .setting-item-contents', { hasText: 'Interpreter' }).first().waitFor({ state: 'visible', timeout: UI_MS });
-    await screenshot('open-settings');
-  }, { fatal: false });
+  await check(
+    'a broken archrules.interpreter gives one notification whose button opens the setting',
+    async () => {
+      await clearToasts();
+      await writeSettings({ 'archrules.path': [], 'archrules.interpreter': '/nonexistent/bin/python3' });
+      const toast = toasts().filter({ hasText: '/nonexistent/bin/python3' });
+      await toast.first().waitFor({ state: 'visible', timeout: UI_MS });
+      await sleep(5000);
+      const count = await toasts().count();
+      if (count !== 1) throw new Error(`${count} notifications, not 1: ${await toasts().allInnerTexts()}`);
+      const text = await toast.first().innerText();
+      if (!/could not be run/.test(text)) throw new Error(`the notification does not say what is wrong: ${text}`);
+      await screenshot('broken-interpreter');
+      await toast.first().locator('.monaco-button', { hasText: 'Open settings' }).click();
+      await page
+        .locator('.settings-editor .setting-item-contents', { hasText: 'Interpreter' })
+        .first()
+        .waitFor({ state: 'visible', timeout: UI_MS });
+      await screenshot('open-settings');
+    },
+    { fatal: false },
+  );
 
   // 11. Fixing the setting restarts the server: diagnostics come back.
-  await check('fixing archrules.interpreter restarts the server', async () => {
-    await writeSettings({});
-    await backToCart();
-    await waitForSquiggles((found) => found.some((q) => q.cls.includes('squiggly-error')), 'showed diagnostics again', SERVER_READY_MS);
-  }, { fatal: false });
+  await check(
+    'fixing archrules.interpreter restarts the server',
+    async () => {
+      await writeSettings({});
+      await backToCart();
+      await waitForSquiggles(
+        (found) => found.some((q) => q.cls.includes('squiggly-error')),
+        'showed diagnostics again',
+        SERVER_READY_MS,
+      );
+    },
+    { fatal: false },
+  );
 
   // 12. A server that dies while starting is not restarted in a loop.
-  await check('a server that exits at start is not restarted in a loop', async () => {
-    await clearToasts();
-    await writeSettings({ 'archrules.path': ['/bin/sh', '-c', 'echo archrules-e2e-crash >&2; exit 3'] });
-    const toast = toasts().filter({ hasText: 'exited while starting' });
-    await toast.first().waitFor({ state: 'visible', timeout: UI_MS });
-    await sleep(8000);
-    const starts = (archrulesLog().match(/starting: \/bin\/sh/g) ?? []).length;
-    if (starts !== 1) throw new Error(`the crashing server was started ${starts} times`);
-    const count = await toasts().count();
-    if (count !== 1) throw new Error(`${count} notifications, not 1: ${await toasts().allInnerTexts()}`);
-    await screenshot('crash-at-start');
-  }, { fatal: false });
+  await check(
+    'a server that exits at start is not restarted in a loop',
+    async () => {
+      await clearToasts();
+      await writeSettings({ 'archrules.path': ['/bin/sh', '-c', 'echo archrules-e2e-crash >&2; exit 3'] });
+      const toast = toasts().filter({ hasText: 'exited while starting' });
+      await toast.first().waitFor({ state: 'visible', timeout: UI_MS });
+      await sleep(8000);
+      const starts = (archrulesLog().match(/starting: \/bin\/sh/g) ?? []).length;
+      if (starts !== 1) throw new Error(`the crashing server was started ${starts} times`);
+      const count = await toasts().count();
+      if (count !== 1) throw new Error(`${count} notifications, not 1: ${await toasts().allInnerTexts()}`);
+      await screenshot('crash-at-start');
+    },
+    { fatal: false },
+  );
   await writeSettings({});
 
   // 13. A multi-root workspace: one server serves the files of every folder.
-  await check('in a two-folder workspace, a file of the second folder gets diagnostics', async () => {
-    const second = path.join(tmp, 'shop-b');
-    fs.cpSync(path.join(repoRoot, 'examples', 'shop'), second, { recursive: true });
-    const workspaceFile = path.join(tmp, 'two-shops.code-workspace');
-    fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'shop' }, { path: 'shop-b' }] }, null, 2));
-    const old = page;
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_MS);
-    await old.close({ runBeforeUnload: false });
-    // code-server sometimes shows the workbench with no folder at all, or before the
-    // workspace's folders are restored: load the page again until the explorer lists both
-    const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`;
-    const deadline = Date.now() + SERVER_READY_MS;
-    for (;;) {
-      await page.goto(url, { timeout: 60000 });
-      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
-      try {
-        await page.locator('.explorer-folders-view', { hasText: /shop-b/i }).first().waitFor({ state: 'visible', timeout: UI_MS });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        log('the two-folder workspace did not load; loading the page again');
+  await check(
+    'in a two-folder workspace, a file of the second folder gets diagnostics',
+    async () => {
+      const second = path.join(tmp, 'shop-b');
+      fs.cpSync(path.join(repoRoot, 'examples', 'shop'), second, { recursive: true });
+      const workspaceFile = path.join(tmp, 'two-shops.code-workspace');
+      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'shop' }, { path: 'shop-b' }] }, null, 2));
+      const old = page;
+      page = await context.newPage();
+      page.setDefaultTimeout(UI_MS);
+      await old.close({ runBeforeUnload: false });
+      // code-server sometimes shows the workbench with no folder at all, or before the
+      // workspace's folders are restored: load the page again until the explorer lists both
+      const url = `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}`;
+      const deadline = Date.now() + SERVER_READY_MS;
+      for (;;) {
+        await page.goto(url, { timeout: 60000 });
+        await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
+        try {
+          await page
+            .locator('.explorer-folders-view', { hasText: /shop-b/i })
+            .first()
+            .waitFor({ state: 'visible', timeout: UI_MS });
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          log('the two-folder workspace did not load; loading the page again');
+        }
       }
-    }
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: UI_MS });
-    await input.fill('domain/cart.py');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'shop-b' }).filter({ hasText: 'cart.py' }).first();
-    await row.waitFor({ state: 'visible', timeout: UI_MS });
-    await row.click();
-    await page.locator('.tab.active', { hasText: 'cart.py' }).waitFor({ state: 'visible', timeout: UI_MS });
-    await waitForSquiggles((found) => found.some((q) => q.cls.includes('squiggly-error')), 'underlined the planted import', SERVER_READY_MS);
-    await page.keyboard.press('Control+Shift+M');
-    await filterProblems('shop.domain.cart');
-    await waitForProblems((t) => t.includes(ruleMessage), `listed "${ruleMessage}"`);
-    const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText();
-    if (!crumbs.includes('shop-b')) throw new Error(`the active editor is not shop-b's cart.py: ${crumbs}`);
-    // Files that are not open: the planted CLI violation of each folder, from the workspace diagnostics.
-    await filterProblems('shop.cli.export');
-    await waitForProblems(
-      (t) => /export\.py\s*shop-b/.test(t) && /export\.py\s*shop\b(?!-)/.test(t),
-      'listed shop.cli.export for both folders',
-      30000,
-    );
-    await screenshot('multi-root');
-  }, { fatal: false });
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: UI_MS });
+      await input.fill('domain/cart.py');
+      const row = page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'shop-b' })
+        .filter({ hasText: 'cart.py' })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: UI_MS });
+      await row.click();
+      await page.locator('.tab.active', { hasText: 'cart.py' }).waitFor({ state: 'visible', timeout: UI_MS });
+      await waitForSquiggles(
+        (found) => found.some((q) => q.cls.includes('squiggly-error')),
+        'underlined the planted import',
+        SERVER_READY_MS,
+      );
+      await page.keyboard.press('Control+Shift+M');
+      await filterProblems('shop.domain.cart');
+      await waitForProblems((t) => t.includes(ruleMessage), `listed "${ruleMessage}"`);
+      const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText();
+      if (!crumbs.includes('shop-b')) throw new Error(`the active editor is not shop-b's cart.py: ${crumbs}`);
+      // Files that are not open: the planted CLI violation of each folder, from the workspace diagnostics.
+      await filterProblems('shop.cli.export');
+      await waitForProblems(
+        (t) => /export\.py\s*shop-b/.test(t) && /export\.py\s*shop\b(?!-)/.test(t),
+        'listed shop.cli.export for both folders',
+        30000,
+      );
+      await screenshot('multi-root');
+    },
+    { fatal: false },
+  );
 }
 
 const watchdog = setTimeout(async () => {

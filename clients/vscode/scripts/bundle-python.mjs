@@ -50,7 +50,10 @@ try {
       });
     }
   }
-  run(['-m', 'pip', 'wheel', '--quiet', '--no-deps', '--wheel-dir', wheels, source], `building archrules from ${repoRoot}`);
+  run(
+    ['-m', 'pip', 'wheel', '--quiet', '--no-deps', '--wheel-dir', wheels, source],
+    `building archrules from ${repoRoot}`,
+  );
   const wheel = fs.readdirSync(wheels).find((name) => name.startsWith('archrules-') && name.endsWith('.whl'));
   if (!wheel) {
     console.error('bundle-python: pip built no archrules wheel');
@@ -58,13 +61,28 @@ try {
   }
   run(
     [
-      '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-compile',
-      '--target', target,
-      '--python-version', '3.10', '--implementation', 'py', '--abi', 'none', '--platform', 'any',
-      '--only-binary', ':all:',
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-compile',
+      '--target',
+      target,
+      '--python-version',
+      '3.10',
+      '--implementation',
+      'py',
+      '--abi',
+      'none',
+      '--platform',
+      'any',
+      '--only-binary',
+      ':all:',
       path.join(wheels, wheel),
       // Needed on Python 3.10 only; pip decides markers by the running interpreter, so name them.
-      'tomli', 'exceptiongroup',
+      'tomli',
+      'exceptiongroup',
     ],
     `installing ${wheel} and its dependencies into ${path.relative(extensionDir, target)}`,
   );
@@ -83,5 +101,8 @@ if (!fs.existsSync(path.join(target, 'archrules', '__init__.py'))) {
   console.error('bundle-python: archrules is missing from bundled/libs');
   process.exit(1);
 }
-const names = fs.readdirSync(target).filter((n) => n.endsWith('.dist-info')).map((n) => n.replace(/\.dist-info$/, ''));
+const names = fs
+  .readdirSync(target)
+  .filter((n) => n.endsWith('.dist-info'))
+  .map((n) => n.replace(/\.dist-info$/, ''));
 console.log(`bundle-python: bundled ${names.sort().join(', ')}`);

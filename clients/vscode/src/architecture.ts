@@ -1,8 +1,8 @@
 // "archrules: Show architecture": what the webview shows and which clicks it obeys.
 // No `vscode` import here: the unit tests run this module under plain Node. The page itself
-// comes from the server (`archrules.graph`, the same HTML as `archrules graph --format html`).
+// comes from the server (`archrules.server.graph`, the same HTML as `archrules graph --format html`).
 
-/** The answer of the server command `archrules.graph`. */
+/** The answer of the server command `archrules.server.graph`. */
 export interface GraphResult {
   config?: string;
   html?: string;

@@ -4,15 +4,14 @@
 import * as vscode from 'vscode';
 
 import { type GraphResult, openRequest, panelTitle, webviewHtml } from './architecture';
+import { type AskServer, SERVER_COMMANDS } from './serverCommands';
 
 export const SHOW_ARCHITECTURE = 'archrules.showArchitecture';
-
-type Ask = (command: string, args: unknown[]) => Promise<unknown>;
 
 export class ArchitectureView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
 
-  constructor(private readonly ask: Ask) {}
+  constructor(private readonly ask: AskServer) {}
 
   async show(target?: vscode.Uri): Promise<void> {
     const uri =
@@ -20,7 +19,7 @@ export class ArchitectureView implements vscode.Disposable {
       vscode.window.activeTextEditor?.document.uri ??
       vscode.workspace.workspaceFolders?.[0]?.uri;
     try {
-      const result = (await this.ask('archrules.graph', uri ? [uri.toString()] : [])) as GraphResult | null;
+      const result = await this.ask<GraphResult | null>(SERVER_COMMANDS.graph, uri ? [uri.toString()] : []);
       const html = webviewHtml(result);
       if (!html || !result) {
         void vscode.window.showInformationMessage('archrules: no archrules project to draw here.');

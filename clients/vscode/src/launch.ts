@@ -71,11 +71,14 @@ export class LaunchError extends Error {
 
 /** `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~`, as VS Code users write them. */
 export function expandVariables(value: string, workspaceFolder: string | undefined, env: NodeJS.ProcessEnv): string {
-  let result = value.replace(/\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (whole, name, envName) => {
-    if (name === 'workspaceFolder') return workspaceFolder ?? whole;
-    if (name === 'userHome') return os.homedir();
-    return env[envName] ?? '';
-  });
+  let result = value.replace(
+    /\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g,
+    (whole: string, name: string, envName: string | undefined) => {
+      if (name === 'workspaceFolder') return workspaceFolder ?? whole;
+      if (name === 'userHome') return os.homedir();
+      return (envName && env[envName]) ?? '';
+    },
+  );
   if (result === '~' || result.startsWith('~/')) result = os.homedir() + result.slice(1);
   return result;
 }
@@ -116,7 +119,11 @@ export function interpreterCandidates(inputs: LaunchInputs): Interpreter[] {
 }
 
 /** The environment of a server run by an interpreter; `libs` goes first on PYTHONPATH. */
-export function serverEnv(base: NodeJS.ProcessEnv, libs: string | undefined, platform: NodeJS.Platform): NodeJS.ProcessEnv {
+export function serverEnv(
+  base: NodeJS.ProcessEnv,
+  libs: string | undefined,
+  platform: NodeJS.Platform,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1', PYTHONSAFEPATH: '1' };
   if (libs !== undefined) {
     const delimiter = platform === 'win32' ? ';' : ':';
@@ -185,7 +192,10 @@ export async function resolveLaunch(inputs: LaunchInputs): Promise<ServerLaunch>
     return launchWith(inputs, { ...candidate, version: versionText(probe.version) }, probe, notes);
   }
 
-  throw new LaunchError(`archrules: ${failures.join('; ')}. Set archrules.interpreter to a working Python ${MIN_PYTHON.join('.')}+ interpreter.`, 'archrules.interpreter');
+  throw new LaunchError(
+    `archrules: ${failures.join('; ')}. Set archrules.interpreter to a working Python ${MIN_PYTHON.join('.')}+ interpreter.`,
+    'archrules.interpreter',
+  );
 }
 
 function launchWith(
@@ -219,7 +229,7 @@ function launchWith(
   if (settings.importStrategy === 'useBundled') {
     if (bundledLibs !== undefined) return bundled('');
     if (probe.hasArchrules) {
-      notes.push('this build of the extension carries no bundled archrules: using the environment\'s');
+      notes.push("this build of the extension carries no bundled archrules: using the environment's");
       return environment(' (no bundled copy in this build)');
     }
     throw new LaunchError(
@@ -291,17 +301,22 @@ export function makeProbe(timeoutMs = 15000): Probe {
     new Promise((resolve, reject) => {
       // The same environment as a server that uses the environment's archrules.
       const probeEnv = serverEnv(env, undefined, process.platform);
-      execFile(python, ['-c', PROBE_SCRIPT], { env: probeEnv, timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
-        if (error) {
-          const detail = (stderr || '').trim().split('\n').pop();
-          reject(new Error(detail ? `${error.message.split('\n')[0]}: ${detail}` : error.message));
-          return;
-        }
-        try {
-          resolve(parseProbeOutput(stdout));
-        } catch (parseError) {
-          reject(parseError);
-        }
-      });
+      execFile(
+        python,
+        ['-c', PROBE_SCRIPT],
+        { env: probeEnv, timeout: timeoutMs, windowsHide: true },
+        (error, stdout, stderr) => {
+          if (error) {
+            const detail = (stderr || '').trim().split('\n').pop();
+            reject(new Error(detail ? `${error.message.split('\n')[0]}: ${detail}` : error.message));
+            return;
+          }
+          try {
+            resolve(parseProbeOutput(stdout));
+          } catch (parseError) {
+            reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+          }
+        },
+      );
     });
 }

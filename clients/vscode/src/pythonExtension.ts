@@ -1,21 +1,19 @@
 // The Python extension's (ms-python.python) active interpreter, read through its public API:
-// `exports.environments.getActiveEnvironmentPath(resource)` and `resolveEnvironment(...)`.
-// No `vscode` import here: the unit tests run this module under plain Node with fake APIs.
+// `exports.environments.getActiveEnvironmentPath(resource)` and `resolveEnvironment(...)`,
+// typed by Microsoft's `@vscode/python-extension` package (type imports only: no `vscode` at
+// run time here, the unit tests run this module under plain Node with fake APIs).
 
-export interface EnvironmentPath {
-  id?: string;
-  path?: string;
-}
+import type { PythonExtension } from '@vscode/python-extension';
 
-export interface ResolvedEnvironment {
-  executable?: { uri?: { fsPath?: string } | undefined; sysPrefix?: string };
-}
+type Environments = PythonExtension['environments'];
 
-export interface PythonEnvironmentsApi {
-  getActiveEnvironmentPath?(resource?: unknown): EnvironmentPath | undefined;
-  resolveEnvironment?(environment: EnvironmentPath | string): Promise<ResolvedEnvironment | undefined> | ResolvedEnvironment | undefined;
-  onDidChangeActiveEnvironmentPath?(listener: (event: unknown) => unknown): { dispose(): unknown };
-}
+/**
+ * The part of the environments API that archrules uses. The exports come from another
+ * extension at run time, whatever its version: each method is checked before it is called.
+ */
+export type PythonEnvironmentsApi = Partial<
+  Pick<Environments, 'getActiveEnvironmentPath' | 'resolveEnvironment' | 'onDidChangeActiveEnvironmentPath'>
+>;
 
 /** The `environments` part of the Python extension's exports, if they have one. */
 export function environmentsApi(exports: unknown): PythonEnvironmentsApi | undefined {
@@ -36,7 +34,7 @@ export function withTimeout<T>(value: PromiseLike<T> | T, ms: number, what: stri
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
@@ -50,10 +48,11 @@ export function withTimeout<T>(value: PromiseLike<T> | T, ms: number, what: stri
  */
 export async function activeInterpreter(
   api: PythonEnvironmentsApi,
-  resource: unknown,
+  resource: Parameters<Environments['getActiveEnvironmentPath']>[0],
   timeoutMs = 15000,
   log: (message: string) => void = () => undefined,
 ): Promise<string | undefined> {
+  // Typed as always present with both fields; checked all the same (another extension's answer).
   const active = api.getActiveEnvironmentPath?.(resource);
   if (!active || (typeof active.path !== 'string' && typeof active.id !== 'string')) return undefined;
   const fallback = typeof active.path === 'string' && active.path !== '' ? active.path : undefined;
@@ -63,7 +62,9 @@ export async function activeInterpreter(
     const executable = resolved?.executable?.uri?.fsPath;
     return typeof executable === 'string' && executable !== '' ? executable : fallback;
   } catch (error) {
-    log(`the Python extension could not resolve ${fallback ?? active.id}: ${error instanceof Error ? error.message : String(error)}`);
+    log(
+      `the Python extension could not resolve ${fallback ?? active.id}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return fallback;
   }
 }

@@ -96,7 +96,7 @@ export function readLaunchSettings(source: SettingsSource, problems: Problem[] =
 
   const path = source.get('path');
   if (Array.isArray(path) && path.every((part) => typeof part === 'string')) {
-    result.path = (path as string[]).filter((part, index) => index > 0 || part.trim() !== '');
+    result.path = path.filter((part, index) => index > 0 || part.trim() !== '');
   } else if (typeof path === 'string' && path.trim() !== '') {
     // A common slip: a single string. Take it as the program, with no arguments.
     result.path = [path.trim()];

@@ -1,4 +1,4 @@
-// The status bar item's text, from archrules.status and archrules.explainFile.
+// The status bar item's text, from the server's status and explainFile commands.
 // No `vscode` import here: the unit tests run this module under plain Node.
 
 export interface ServerStatus {
@@ -18,6 +18,9 @@ export interface Explanation {
   markdown?: string;
 }
 
+/** The language server's state, as the status bar shows it. */
+export type ServerState = 'starting' | 'running' | 'stopped' | 'failed';
+
 export interface StatusView {
   text: string;
   tooltip: string;
@@ -33,14 +36,19 @@ function count(value: unknown): number | undefined {
 }
 
 /** `indexing` may be a boolean, a count of files left, or an object with done/total. */
-export function indexingProgress(indexing: unknown, indexed?: unknown, discovered?: unknown): { busy: boolean; text: string } {
+export function indexingProgress(
+  indexing: unknown,
+  indexed?: unknown,
+  discovered?: unknown,
+): { busy: boolean; text: string } {
   if (indexing === true) {
     if (typeof indexed === 'number' && typeof discovered === 'number' && discovered > 0) {
       return { busy: true, text: `indexing ${indexed}/${discovered}` };
     }
     return { busy: true, text: 'indexing' };
   }
-  if (typeof indexing === 'number') return indexing > 0 ? { busy: true, text: `indexing (${indexing} left)` } : { busy: false, text: '' };
+  if (typeof indexing === 'number')
+    return indexing > 0 ? { busy: true, text: `indexing (${indexing} left)` } : { busy: false, text: '' };
   if (indexing && typeof indexing === 'object') {
     const o = indexing as Record<string, unknown>;
     const active = o.active ?? o.running ?? o.indexing;
@@ -54,13 +62,20 @@ export function indexingProgress(indexing: unknown, indexed?: unknown, discovere
 }
 
 export function statusView(
-  state: 'starting' | 'running' | 'stopped' | 'failed',
+  state: ServerState,
   status: ServerStatus | undefined,
   explanation: Explanation | undefined,
 ): StatusView {
-  if (state === 'starting') return { text: '$(sync~spin) archrules', tooltip: 'archrules: starting the server', busy: false };
-  if (state === 'failed') return { text: '$(error) archrules', tooltip: 'archrules: the server is not running. Click for the output.', busy: false };
-  if (state === 'stopped') return { text: '$(circle-slash) archrules', tooltip: 'archrules: the server is stopped', busy: false };
+  if (state === 'starting')
+    return { text: '$(sync~spin) archrules', tooltip: 'archrules: starting the server', busy: false };
+  if (state === 'failed')
+    return {
+      text: '$(error) archrules',
+      tooltip: 'archrules: the server is not running. Click for the output.',
+      busy: false,
+    };
+  if (state === 'stopped')
+    return { text: '$(circle-slash) archrules', tooltip: 'archrules: the server is stopped', busy: false };
 
   const progress = indexingProgress(status?.indexing, status?.indexed, status?.discovered);
   const lines = [`archrules ${status?.version ?? ''}`.trim()];
@@ -70,7 +85,9 @@ export function statusView(
   if (configs !== undefined) lines.push(`${configs} config${configs === 1 ? '' : 's'}`);
   if (progress.busy) lines.push(progress.text);
   if (explanation?.module) {
-    lines.push(`this file: ${explanation.module}${explanation.layer ? `, layer ${explanation.layer}` : ', in no layer'}`);
+    lines.push(
+      `this file: ${explanation.module}${explanation.layer ? `, layer ${explanation.layer}` : ', in no layer'}`,
+    );
   }
   lines.push('Click for the status');
 

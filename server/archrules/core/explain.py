@@ -1,6 +1,6 @@
 """What the rules say about one module: its layer or component and what it may import.
 
-Plain data for adapters (hover on a module's first line, ``archrules.explainFile``)."""
+Plain data for adapters (hover on a module's first line, ``archrules.server.explainFile``)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from archrules.lsp.actions import new_adr_edits
 from archrules.lsp.hover import module_markdown
 from archrules.lsp.server import ArchrulesServer
 
-STATUS = "archrules.status"
-EXPLAIN_FILE = "archrules.explainFile"
-CREATE_ADR = "archrules.createAdr"
+STATUS = "archrules.server.status"
+EXPLAIN_FILE = "archrules.server.explainFile"
+CREATE_ADR = "archrules.server.createAdr"
 
 
 def _uri_argument(args: tuple[Any, ...]) -> str | None:

@@ -1,5 +1,5 @@
 """Structured logs: one JSON object per line, to stderr or a file; never stdout, which is
-the protocol channel. Every check records its timing; ``archrules.status`` shows the last."""
+the protocol channel. Every check records its timing; ``archrules.server.status`` shows the last."""
 
 from __future__ import annotations
 

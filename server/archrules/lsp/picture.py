@@ -1,4 +1,4 @@
-"""``archrules.graph``: the architecture picture of a project as one self-contained HTML page
+"""``archrules.server.graph``: the architecture picture of a project as one self-contained HTML page
 (the same ``core.picture`` and ``render.picture`` as ``archrules graph --format html``), for
 the editor to show (VS Code: "archrules: Show architecture", in a webview)."""
 
@@ -12,7 +12,7 @@ from archrules.core.workspace import ProjectState
 from archrules.lsp.server import ArchrulesServer
 from archrules.render.picture import render_html
 
-GRAPH = "archrules.graph"
+GRAPH = "archrules.server.graph"
 
 
 def _state(server: ArchrulesServer, path: Path | None) -> ProjectState | None:

@@ -1,6 +1,6 @@
 """The picture of the architecture (``core.picture``) as Mermaid, Graphviz DOT or one
 self-contained HTML page (inline SVG, CSS and script; nothing is fetched): for
-``archrules graph`` (cli.graph) and the language server's ``archrules.graph`` command, which
+``archrules graph`` (cli.graph) and the language server's ``archrules.server.graph`` command, which
 the VS Code extension shows in a webview.
 
 Layers are bands (top to bottom), components boxes, allowed imports grey, imports that break

@@ -25,7 +25,7 @@ H.run(function(t)
     end, bufnr)
   end
   vim.cmd('ArchrulesCreateAdr Keep prices in integer cents')
-  t.wait_required('archrules.createAdr answered', function()
+  t.wait_required('archrules.server.createAdr answered', function()
     return answered
   end)
   -- the ADR may be written by the server or through a workspace edit: wait for either

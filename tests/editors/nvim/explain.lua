@@ -6,7 +6,7 @@ H.run(function(t)
   local buf = t.edit('src/shop/domain/cart.py')
   t.wait_attached(buf)
   vim.cmd('ArchrulesExplain')
-  t.wait_required('archrules.explainFile answered', function()
+  t.wait_required('archrules.server.explainFile answered', function()
     return archrules.last_explain ~= nil
   end)
   local shown = archrules.last_explain
@@ -19,7 +19,7 @@ H.run(function(t)
   archrules.setup({ explain = 'split' })
   archrules.last_explain = nil
   vim.cmd('ArchrulesExplain')
-  t.wait_required('archrules.explainFile answered again', function()
+  t.wait_required('archrules.server.explainFile answered again', function()
     return archrules.last_explain ~= nil
   end)
   local split = archrules.last_explain

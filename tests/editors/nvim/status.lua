@@ -1,4 +1,4 @@
--- (e) :ArchrulesStatus asks the server for archrules.status and prints it.
+-- (e) :ArchrulesStatus asks the server for archrules.server.status and prints it.
 local H = dofile(vim.env.ARCHRULES_TEST_LIB)
 H.run(function(t)
   local archrules = require('archrules')
@@ -6,7 +6,7 @@ H.run(function(t)
   local buf = t.edit('src/shop/domain/cart.py')
   t.wait_attached(buf)
   vim.cmd('ArchrulesStatus')
-  t.wait_required('archrules.status answered', function()
+  t.wait_required('archrules.server.status answered', function()
     return archrules.last_status ~= nil
   end)
   t.data.status = archrules.last_status

@@ -23,7 +23,7 @@ H.run(function(t)
     t.data.status = result or vim.NIL
     answered = true
   end)
-  t.wait('archrules.status answered', function()
+  t.wait('archrules.server.status answered', function()
     return answered
   end)
 end)

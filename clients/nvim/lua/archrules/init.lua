@@ -497,9 +497,9 @@ function M.format_status(result)
   return lines
 end
 
---- archrules.status; the result goes to callback(err, result), or is printed.
+--- archrules.server.status; the result goes to callback(err, result), or is printed.
 function M.status(callback)
-  return M.execute('archrules.status', nil, function(err, result)
+  return M.execute('archrules.server.status', nil, function(err, result)
     M.last_status = result
     if callback then
       callback(err, result)
@@ -531,11 +531,11 @@ local function show_markdown(markdown, title)
   })
 end
 
---- archrules.explainFile for a buffer: shows the returned Markdown in a float (or split).
+--- archrules.server.explainFile for a buffer: shows the returned Markdown in a float (or split).
 function M.explain(bufnr, callback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local uri = vim.uri_from_bufnr(bufnr)
-  return M.execute('archrules.explainFile', { uri }, function(err, result)
+  return M.execute('archrules.server.explainFile', { uri }, function(err, result)
     if err then
       return callback and callback(err, result)
     end
@@ -564,12 +564,12 @@ local function open_uri(uri)
   return true
 end
 
---- archrules.createAdr with a title, for the current buffer's project; opens the new ADR
+--- archrules.server.createAdr with a title, for the current buffer's project; opens the new ADR
 --- when the server says where it is.
 function M.create_adr(title, bufnr, callback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local args = { { title = title, uri = vim.uri_from_bufnr(bufnr) } }
-  return M.execute('archrules.createAdr', args, function(err, result)
+  return M.execute('archrules.server.createAdr', args, function(err, result)
     if not err then
       local uri = type(result) == 'table' and (result.uri or result.targetUri) or result
       if type(uri) == 'string' and uri:match('^file:') then

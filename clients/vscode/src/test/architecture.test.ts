@@ -32,8 +32,14 @@ describe('openRequest', () => {
 
 describe('panelTitle', () => {
   it("names the project's folder and counts the violations", () => {
-    assert.equal(panelTitle({ config: '/w/shop/archrules.toml', violations: 12 }), 'Architecture: shop (12 violations)');
-    assert.equal(panelTitle({ config: 'C:\\w\\shop\\pyproject.toml', violations: 1 }), 'Architecture: shop (1 violation)');
+    assert.equal(
+      panelTitle({ config: '/w/shop/archrules.toml', violations: 12 }),
+      'Architecture: shop (12 violations)',
+    );
+    assert.equal(
+      panelTitle({ config: 'C:\\w\\shop\\pyproject.toml', violations: 1 }),
+      'Architecture: shop (1 violation)',
+    );
     assert.equal(panelTitle({}), 'Architecture (0 violations)');
   });
 });
@@ -54,6 +60,6 @@ describe('webviewHtml', () => {
   it('has nothing to show without a project', () => {
     assert.equal(webviewHtml(null), undefined);
     assert.equal(webviewHtml({ html: '' }), undefined);
-    assert.equal(webviewHtml({ violations: 3 } as never), undefined);
+    assert.equal(webviewHtml({ violations: 3 }), undefined);
   });
 });

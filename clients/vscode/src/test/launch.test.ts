@@ -20,7 +20,9 @@ import type { LaunchSettings } from '../settings';
 
 const BUNDLE = '/ext/bundled/libs';
 
-function inputs(overrides: Partial<Omit<LaunchInputs, "settings">> & { settings?: Partial<LaunchSettings> } = {}): LaunchInputs {
+function inputs(
+  overrides: Partial<Omit<LaunchInputs, 'settings'>> & { settings?: Partial<LaunchSettings> } = {},
+): LaunchInputs {
   const { settings, ...rest } = overrides;
   return {
     settings: { path: [], interpreter: '', importStrategy: 'useBundled', ...settings },
@@ -50,7 +52,11 @@ describe('resolveLaunch: archrules.path', () => {
     const { probe, calls } = fakeProbe({});
     const launch = await resolveLaunch(
       inputs({
-        settings: { path: ['/v/bin/archrules', 'server', '--log', 'x'], interpreter: '/py', importStrategy: 'fromEnvironment' },
+        settings: {
+          path: ['/v/bin/archrules', 'server', '--log', 'x'],
+          interpreter: '/py',
+          importStrategy: 'fromEnvironment',
+        },
         probe,
       }),
     );
@@ -101,7 +107,9 @@ describe('resolveLaunch: useBundled (the default)', () => {
   it('uses archrules.interpreter alone: no fallback from an explicit setting', async () => {
     const { probe, calls } = fakeProbe({ '/usr/bin/python3': { version: [3, 11, 2], hasArchrules: true } });
     await assert.rejects(
-      resolveLaunch(inputs({ settings: { interpreter: '/nope/python' }, pythonExtensionInterpreter: '/usr/bin/python3', probe })),
+      resolveLaunch(
+        inputs({ settings: { interpreter: '/nope/python' }, pythonExtensionInterpreter: '/usr/bin/python3', probe }),
+      ),
       (error: unknown) => {
         assert.ok(error instanceof LaunchError);
         assert.equal(error.setting, 'archrules.interpreter');
@@ -113,7 +121,9 @@ describe('resolveLaunch: useBundled (the default)', () => {
   });
 
   it('expands variables in archrules.interpreter', async () => {
-    const launch = await resolveLaunch(inputs({ settings: { interpreter: '${workspaceFolder}/.venv/bin/python' }, workspaceFolder: '/w' }));
+    const launch = await resolveLaunch(
+      inputs({ settings: { interpreter: '${workspaceFolder}/.venv/bin/python' }, workspaceFolder: '/w' }),
+    );
     assert.equal(launch.command, '/w/.venv/bin/python');
     assert.equal(launch.interpreter?.source, 'setting');
   });
@@ -127,7 +137,9 @@ describe('resolveLaunch: useBundled (the default)', () => {
 
   it('fails clearly with no bundled copy and no archrules in the environment', async () => {
     await assert.rejects(
-      resolveLaunch(inputs({ bundledLibs: undefined, probe: async () => ({ version: [3, 12, 0], hasArchrules: false }) })),
+      resolveLaunch(
+        inputs({ bundledLibs: undefined, probe: async () => ({ version: [3, 12, 0], hasArchrules: false }) }),
+      ),
       /carries no bundled archrules.*pip install archrules/,
     );
   });
@@ -136,7 +148,10 @@ describe('resolveLaunch: useBundled (the default)', () => {
 describe('resolveLaunch: fromEnvironment', () => {
   it("runs the environment's archrules, PYTHONPATH untouched", async () => {
     const launch = await resolveLaunch(
-      inputs({ settings: { importStrategy: 'fromEnvironment', interpreter: '/v/bin/python' }, env: { PATH: '/usr/bin', PYTHONPATH: '/mine' } }),
+      inputs({
+        settings: { importStrategy: 'fromEnvironment', interpreter: '/v/bin/python' },
+        env: { PATH: '/usr/bin', PYTHONPATH: '/mine' },
+      }),
     );
     assert.equal(launch.kind, 'environment');
     assert.equal(launch.command, '/v/bin/python');
@@ -147,7 +162,10 @@ describe('resolveLaunch: fromEnvironment', () => {
 
   it('falls back to the bundled copy when the environment has no archrules', async () => {
     const launch = await resolveLaunch(
-      inputs({ settings: { importStrategy: 'fromEnvironment' }, probe: async () => ({ version: [3, 10, 0], hasArchrules: false }) }),
+      inputs({
+        settings: { importStrategy: 'fromEnvironment' },
+        probe: async () => ({ version: [3, 10, 0], hasArchrules: false }),
+      }),
     );
     assert.equal(launch.kind, 'bundled');
     assert.equal(launch.env.PYTHONPATH, BUNDLE);

@@ -3,6 +3,17 @@ import { describe, it } from 'node:test';
 
 import { activeInterpreter, environmentsApi, type PythonEnvironmentsApi, withTimeout } from '../pythonExtension';
 
+/**
+ * A Python extension's environments API as it may answer at run time: the published types
+ * promise full objects, an older or odd extension gives less (no path, no executable, nothing).
+ */
+function fake(api: object): PythonEnvironmentsApi {
+  return api;
+}
+
+/** A resource as the extension passes one (a workspace folder's Uri); only its identity matters. */
+const FOLDER = { fsPath: '/w' } as unknown as Parameters<typeof activeInterpreter>[1];
+
 describe('environmentsApi', () => {
   it('finds the environments API in the exports', () => {
     const api = { getActiveEnvironmentPath: () => undefined };
@@ -21,21 +32,32 @@ describe('environmentsApi', () => {
 describe('activeInterpreter', () => {
   it("returns the resolved executable's path", async () => {
     const seen: unknown[] = [];
-    const api: PythonEnvironmentsApi = {
-      getActiveEnvironmentPath: (resource) => (seen.push(resource), { id: 'venv', path: '/w/.venv' }),
+    const api = fake({
+      getActiveEnvironmentPath: (resource: unknown) => (seen.push(resource), { id: 'venv', path: '/w/.venv' }),
       resolveEnvironment: async () => ({ executable: { uri: { fsPath: '/w/.venv/bin/python' } } }),
-    };
-    assert.equal(await activeInterpreter(api, 'file:///w'), '/w/.venv/bin/python');
-    assert.deepEqual(seen, ['file:///w']);
+    });
+    assert.equal(await activeInterpreter(api, FOLDER), '/w/.venv/bin/python');
+    assert.deepEqual(seen, [FOLDER]);
   });
 
   it('falls back to the path when resolution gives nothing, fails or hangs', async () => {
     const base = { getActiveEnvironmentPath: () => ({ id: 'x', path: '/usr/bin/python3' }) };
-    assert.equal(await activeInterpreter({ ...base, resolveEnvironment: async () => undefined }, undefined), '/usr/bin/python3');
-    assert.equal(await activeInterpreter({ ...base, resolveEnvironment: async () => ({ executable: {} }) }, undefined), '/usr/bin/python3');
+    assert.equal(
+      await activeInterpreter(fake({ ...base, resolveEnvironment: async () => undefined }), undefined),
+      '/usr/bin/python3',
+    );
+    assert.equal(
+      await activeInterpreter(fake({ ...base, resolveEnvironment: async () => ({ executable: {} }) }), undefined),
+      '/usr/bin/python3',
+    );
     const logs: string[] = [];
     assert.equal(
-      await activeInterpreter({ ...base, resolveEnvironment: async () => Promise.reject(new Error('boom')) }, undefined, 1000, (m) => logs.push(m)),
+      await activeInterpreter(
+        { ...base, resolveEnvironment: async () => Promise.reject(new Error('boom')) },
+        undefined,
+        1000,
+        (m) => logs.push(m),
+      ),
       '/usr/bin/python3',
     );
     assert.match(logs[0], /boom/);
@@ -45,9 +67,12 @@ describe('activeInterpreter', () => {
   });
 
   it('is undefined with no active environment', async () => {
-    assert.equal(await activeInterpreter({ getActiveEnvironmentPath: () => undefined }, undefined), undefined);
+    assert.equal(await activeInterpreter(fake({ getActiveEnvironmentPath: () => undefined }), undefined), undefined);
     assert.equal(
-      await activeInterpreter({ getActiveEnvironmentPath: () => ({ id: 'conda' }), resolveEnvironment: async () => undefined }, undefined),
+      await activeInterpreter(
+        fake({ getActiveEnvironmentPath: () => ({ id: 'conda' }), resolveEnvironment: async () => undefined }),
+        undefined,
+      ),
       undefined,
     );
   });

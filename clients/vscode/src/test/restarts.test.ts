@@ -7,7 +7,10 @@ describe('RestartPolicy', () => {
   it('restarts a crashed server 3 times within the window, then stops', () => {
     const policy = new RestartPolicy(3, 60_000);
     const answers = [0, 1000, 2000, 3000, 4000].map((t) => policy.onCrash(t, true));
-    assert.deepEqual(answers.map((a) => a.restart), [true, true, true, false, false]);
+    assert.deepEqual(
+      answers.map((a) => a.restart),
+      [true, true, true, false, false],
+    );
     assert.equal(answers[4].crashes, 5);
   });
 

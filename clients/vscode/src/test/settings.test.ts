@@ -24,7 +24,12 @@ describe('readServerSettings', () => {
   it('takes every valid value', () => {
     const problems: Problem[] = [];
     const settings = readServerSettings(
-      source({ enable: false, baseline: false, logLevel: 'debug', severity: { 'no-cycles': 'error', 'pure-core': 'hint' } }),
+      source({
+        enable: false,
+        baseline: false,
+        logLevel: 'debug',
+        severity: { 'no-cycles': 'error', 'pure-core': 'hint' },
+      }),
       problems,
     );
     assert.deepEqual(settings, {
@@ -76,7 +81,9 @@ describe('initializationOptions', () => {
 
   it('carries no launch settings (path, interpreter, importStrategy) nor trace', () => {
     const options = initializationOptions(
-      readServerSettings(source({ path: ['x'], interpreter: '/py', importStrategy: 'fromEnvironment', trace: { server: 'verbose' } })),
+      readServerSettings(
+        source({ path: ['x'], interpreter: '/py', importStrategy: 'fromEnvironment', trace: { server: 'verbose' } }),
+      ),
     );
     for (const key of [...LAUNCH_SETTINGS, 'trace']) assert.equal(key in options, false, key);
   });
@@ -110,7 +117,13 @@ describe('readLaunchSettings', () => {
 
   it('takes an array path, an interpreter and a strategy', () => {
     assert.deepEqual(
-      readLaunchSettings(source({ path: ['/v/bin/archrules', 'server'], interpreter: ' /usr/bin/python3 ', importStrategy: 'fromEnvironment' })),
+      readLaunchSettings(
+        source({
+          path: ['/v/bin/archrules', 'server'],
+          interpreter: ' /usr/bin/python3 ',
+          importStrategy: 'fromEnvironment',
+        }),
+      ),
       { path: ['/v/bin/archrules', 'server'], interpreter: '/usr/bin/python3', importStrategy: 'fromEnvironment' },
     );
   });
@@ -130,6 +143,9 @@ describe('readLaunchSettings', () => {
     const settings = readLaunchSettings(source({ path: ['a', 1], importStrategy: 'bundled' }), problems);
     assert.deepEqual(settings.path, []);
     assert.equal(settings.importStrategy, 'useBundled');
-    assert.deepEqual(problems.map((p) => p.setting), ['archrules.path', 'archrules.importStrategy']);
+    assert.deepEqual(
+      problems.map((p) => p.setting),
+      ['archrules.path', 'archrules.importStrategy'],
+    );
   });
 });

@@ -35,7 +35,15 @@ describe('statusView', () => {
   it('reads the status archrules server sends', () => {
     const view = statusView(
       'running',
-      { version: '0.1.0', configs: ['/w/archrules.toml'], files: 53, indexed: 20, discovered: 53, indexing: true, timings: [] },
+      {
+        version: '0.1.0',
+        configs: ['/w/archrules.toml'],
+        files: 53,
+        indexed: 20,
+        discovered: 53,
+        indexing: true,
+        timings: [],
+      },
       undefined,
     );
     assert.equal(view.text, '$(sync~spin) archrules: indexing 20/53');
@@ -43,7 +51,11 @@ describe('statusView', () => {
   });
 
   it("shows the current file's layer once indexed", () => {
-    const view = statusView('running', { indexing: false, configs: ['/w/archrules.toml'] }, { module: 'shop.domain.cart', layer: 'shop.domain' });
+    const view = statusView(
+      'running',
+      { indexing: false, configs: ['/w/archrules.toml'] },
+      { module: 'shop.domain.cart', layer: 'shop.domain' },
+    );
     assert.equal(view.busy, false);
     assert.equal(view.text, '$(layers) shop.domain');
     assert.match(view.tooltip, /this file: shop\.domain\.cart, layer shop\.domain/);
