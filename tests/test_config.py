@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 
 from archrules.core.config import (
-    AcyclicRule,
-    CallsRule,
     Config,
     ConfigResult,
+    _syntax_error,
+    find_config,
+    find_configs_below,
+    load_config,
+)
+from archrules.core.expressions import ModuleExpr
+from archrules.core.kinds import (
+    AcyclicRule,
+    CallsRule,
     DuplicatesRule,
     ExternalRule,
     ForbiddenRule,
@@ -20,14 +27,9 @@ from archrules.core.config import (
     InterfaceRule,
     LayersRule,
     NamingRule,
-    Rule,
     SizeRule,
-    _syntax_error,
-    find_config,
-    find_configs_below,
-    load_config,
 )
-from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Rule
 from archrules.core.types import Range
 
 ROOT = Path("/virtual/shop")

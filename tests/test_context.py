@@ -15,7 +15,6 @@ from archrules.core.context import (
     ContextError,
     check_proposed,
     proposal_markdown,
-    rule_summary,
 )
 from archrules.core.project import open_project
 from archrules.core.workspace import Workspace
@@ -252,7 +251,7 @@ def test_agents_section_for_a_project_without_rules_or_adrs(
 def test_every_rule_of_the_shop_is_summarised(shop: Path) -> None:
     project = open_project(shop / "archrules.toml", cache_dir=None)
     assert project.config is not None
-    summaries = {rule.name: rule_summary(rule) for rule in project.config.rules}
+    summaries = {rule.name: rule.summary() for rule in project.config.rules}
     assert summaries["pure-core"] == (
         "`shop.domain`, `shop.services` must not import `shop.data.db`, `sqlalchemy`, "
         "`sqlite3`, `requests`"

@@ -10,7 +10,7 @@ import pytest
 
 from archrules.core.baseline import baseline_key
 from archrules.core.cache import decode_facts, encode_facts
-from archrules.core.config import DriftRule, load_config
+from archrules.core.config import load_config
 from archrules.core.conventions import (
     CheckedFile,
     ConventionChecker,
@@ -20,6 +20,7 @@ from archrules.core.conventions import (
     name_matches,
 )
 from archrules.core.facts import extract_facts
+from archrules.core.kinds import DriftRule
 from archrules.core.model import ProjectModel
 from archrules.core.types import Definition, FileFacts, Range
 from support import memory_model

@@ -17,7 +17,7 @@ import tomllib
 
 from archrules.cli.main import main
 from archrules.core import infer
-from archrules.core.config import LayersRule, NamingRule, SizeRule, load_config
+from archrules.core.config import load_config
 from archrules.core.infer import (
     THRESHOLD,
     InferError,
@@ -27,6 +27,7 @@ from archrules.core.infer import (
     infer_project,
     percentile,
 )
+from archrules.core.kinds import LayersRule, NamingRule, SizeRule
 from archrules.core.project import open_project
 
 REPO = Path(__file__).resolve().parents[1]

@@ -46,6 +46,7 @@ from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
+from archrules.core.schema import json_schema_text, rule_reference
 from archrules.core.types import FILE_START, Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -179,6 +180,22 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_parser(sub)
     context_cli.add_parsers(sub)
 
+    schema = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of archrules.toml (or the rule reference)",
+        description="Print the JSON Schema (draft 7) of archrules.toml, generated from the "
+        "same declarations the config loader reads; TOML editors use it to complete and "
+        "check the config (Even Better TOML / Taplo: `archrules schema > "
+        "archrules.schema.json`, then `#:schema ./archrules.schema.json` on the config's "
+        "first line). With --format markdown, the rule reference (docs/rules.md).",
+    )
+    schema.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="json",
+        help="json: the JSON Schema (default); markdown: the rule reference",
+    )
+
     adr = sub.add_parser("adr", help="list or create Architecture Decision Records")
     adr_sub = adr.add_subparsers(dest="adr_command", metavar="ADR_COMMAND")
     adr_new = adr_sub.add_parser("new", help="create the next ADR from the MADR template")
@@ -282,6 +299,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _init(args)
         if args.command == "graph":
             return graph.run_graph(args)
+        if args.command == "schema":
+            text = json_schema_text() if args.format == "json" else rule_reference()
+            sys.stdout.write(text)
+            return EXIT_OK
         if args.command == "server":
             from archrules.lsp.main import serve  # noqa: PLC0415 - pygls loads for `server` only
 

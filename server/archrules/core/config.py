@@ -11,25 +11,19 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
 from archrules.core.files import read_text
 from archrules.core.ignore import IgnoreRules
+from archrules.core.kinds import KINDS, RULE_KINDS
+from archrules.core.rule import Field, Rule
 from archrules.core.tomlpos import KeyPath, TomlPositions
-from archrules.core.types import (
-    FILE_START,
-    RULE_KINDS,
-    SEVERITIES,
-    Kind,
-    Range,
-    Severity,
-    parse_adr_id,
-)
+from archrules.core.types import FILE_START, SEVERITIES, Range, Severity, parse_adr_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,99 +40,6 @@ class ConfigProblem:
     message: str
     # "warning": the config works but checks nothing (``ConfigResult.warnings``)
     severity: Literal["error", "warning"] = "error"
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    kind: Kind
-    severity: Severity
-    adr: int | None
-    description: str
-    range: Range  # the rule's `name` value (or its table header when it has no name)
-    adr_range: Range | None
-
-
-@dataclass(frozen=True)
-class LayersRule(Rule):
-    # top to bottom; each layer is a tuple of sibling expressions that may not import
-    # each other (a plain string in the config is a layer of one)
-    layers: tuple[tuple[ModuleExpr, ...], ...] = ()
-    containers: tuple[ModuleExpr, ...] = ()
-    closed: bool = False
-    indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class ForbiddenRule(Rule):
-    from_: tuple[ModuleExpr, ...] = ()
-    to: tuple[ModuleExpr, ...] = ()
-    indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class IndependentRule(Rule):
-    modules: tuple[ModuleExpr, ...] = ()
-    indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class AcyclicRule(Rule):
-    modules: tuple[ModuleExpr, ...] = ()
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class InterfaceRule(Rule):
-    module: ModuleExpr | None = None
-    expose: tuple[ModuleExpr, ...] = ()  # exact modules; a trailing ".**" adds all below
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExternalRule(Rule):
-    in_: tuple[ModuleExpr, ...] = ()
-    allow: tuple[str, ...] = ()  # top-level import names of third-party packages
-    ignore: tuple[ImportExpr, ...] = ()
-
-
-@dataclass(frozen=True)
-class NamingRule(Rule):
-    in_: tuple[ModuleExpr, ...] = ()
-    classes: str | None = None  # glob or one of NAME_STYLES
-    functions: str | None = None
-    modules: str | None = None
-    must_define: str | None = None
-
-
-@dataclass(frozen=True)
-class SizeRule(Rule):
-    in_: tuple[ModuleExpr, ...] = ()
-    max_module_lines: int | None = None
-    max_function_lines: int | None = None
-
-
-@dataclass(frozen=True)
-class CallsRule(Rule):
-    in_: tuple[ModuleExpr, ...] = ()
-    except_in: tuple[ModuleExpr, ...] = ()
-    forbid: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DuplicatesRule(Rule):
-    in_: tuple[ModuleExpr, ...] = ()
-    min_lines: int = 6
-
-
-@dataclass(frozen=True)
-class DriftRule(Rule):
-    """Opt-in: a class or module whose name breaks a convention its siblings follow."""
-
-    in_: tuple[ModuleExpr, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,15 +127,7 @@ def _checks_nothing(
             "warning",
         )
     for rule in config.rules:
-        message: str | None = None
-        if isinstance(rule, LayersRule) and len(rule.layers) == 1 and len(rule.layers[0]) < 2:
-            message = "has a single layer: it checks nothing (list two layers or more)"
-        elif isinstance(rule, AcyclicRule) and not rule.modules:
-            message = "names no modules: it checks nothing"
-        elif isinstance(rule, IndependentRule) and len(rule.modules) < 2:
-            message = "names fewer than two modules: it checks nothing"
-        elif isinstance(rule, ForbiddenRule) and not (rule.from_ and rule.to):
-            message = f"has an empty '{'from' if not rule.from_ else 'to'}': it checks nothing"
+        message = rule.checks_nothing()
         if message is not None:
             yield ConfigProblem(config.path, rule.range, f"rule {rule.name} {message}", "warning")
 
@@ -393,43 +286,51 @@ def _declares_archrules(pyproject: Path) -> bool:
 PYPROJECT_PREFIX: KeyPath = ("tool", "archrules")
 
 
+# the keys of [project] and [adr]: the loader reads them itself (below); these
+# declarations give the allowed keys and the JSON Schema (``core.schema``)
+PROJECT_FIELDS: tuple[Field, ...] = (
+    Field(
+        "roots",
+        "roots",
+        "strings",
+        "The directories holding the top-level packages, relative to this file "
+        "(default: src if it exists, else this file's directory).",
+    ),
+    Field(
+        "exclude",
+        "exclude",
+        "strings",
+        "Files and directories left out, as .gitignore patterns relative to this file; "
+        "excluded modules still resolve imports.",
+    ),
+    Field(
+        "type-checking-imports",
+        "type_checking_imports",
+        "choice",
+        "Whether imports under `if TYPE_CHECKING:` are checked.",
+        choices=("ignore", "check"),
+        default="ignore",
+    ),
+)
+ADR_FIELDS: tuple[Field, ...] = (
+    Field(
+        "directory",
+        "adr_directory",
+        "string",
+        "Where the ADRs are, relative to this file (default: found, such as docs/adr).",
+    ),
+    Field(
+        "require-for-exceptions",
+        "require_for_exceptions",
+        "boolean",
+        "Every inline exception must cite an ADR.",
+        default=False,
+    ),
+)
 _TOP_KEYS = ("project", "adr", *RULE_KINDS)
-_PROJECT_KEYS = ("roots", "exclude", "type-checking-imports")
-_ADR_KEYS = ("directory", "require-for-exceptions")
+_PROJECT_KEYS = tuple(declared.key for declared in PROJECT_FIELDS)
+_ADR_KEYS = tuple(declared.key for declared in ADR_FIELDS)
 _COMMON_KEYS = ("name", "adr", "severity", "description")
-_RULE_KEYS: dict[str, tuple[str, ...]] = {
-    "layers": ("layers", "containers", "closed", "indirect", "ignore"),
-    "forbidden": ("from", "to", "indirect", "ignore"),
-    "independent": ("modules", "indirect", "ignore"),
-    "acyclic": ("modules", "ignore"),
-    "interface": ("module", "expose", "ignore"),
-    "external": ("in", "allow", "ignore"),
-    "naming": ("in", "classes", "functions", "modules", "must-define"),
-    "size": ("in", "max-module-lines", "max-function-lines"),
-    "calls": ("in", "except-in", "forbid"),
-    "duplicates": ("in", "min-lines"),
-    "drift": ("in",),
-}
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "layers": ("layers",),
-    "forbidden": ("from", "to"),
-    "independent": ("modules",),
-    "acyclic": ("modules",),
-    "interface": ("module", "expose"),
-    "external": ("in",),
-    "naming": ("in",),
-    "size": ("in",),
-    "calls": ("in", "forbid"),
-    "duplicates": ("in",),
-    "drift": ("in",),
-}
-_AT_LEAST_ONE: dict[str, tuple[str, ...]] = {
-    "naming": ("classes", "functions", "modules", "must-define"),
-    "size": ("max-module-lines", "max-function-lines"),
-}
-
-# a rule's severity when the config gives none
-_DEFAULT_SEVERITY: dict[str, Severity] = {"drift": "hint"}
 
 _RULE_NAME = re.compile(r"[\w.-]+")
 _NAME_GLOB = re.compile(r"[A-Za-z0-9_*?]+")
@@ -498,17 +399,6 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 def _quoted(words: Sequence[str]) -> str:
     return ", ".join(f"'{word}'" for word in words)
-
-
-class _Common(NamedTuple):
-    """What every rule has, in the order of ``Rule``'s fields after ``name`` and ``kind``."""
-
-    name: str
-    severity: Severity
-    adr: int | None
-    description: str
-    range: Range
-    adr_range: Range | None
 
 
 class _Loader:
@@ -595,15 +485,8 @@ class _Loader:
         return tuple(self.resolve(text) for text, _ in project.strings("roots")), range_
 
     def _type_checking(self, project: _Section) -> Literal["ignore", "check"]:
-        text = project.string("type-checking-imports")
-        if text == "check":
-            return "check"
-        if text is not None and text != "ignore":
-            self.problem(
-                project.value_range("type-checking-imports"),
-                f"'type-checking-imports' must be 'ignore' or 'check', not '{text}'",
-            )
-        return "ignore"
+        text = project.choice("type-checking-imports", ("ignore", "check"))
+        return "check" if text == "check" else "ignore"
 
     # --- rules -------------------------------------------------------------------------
 
@@ -633,8 +516,9 @@ class _Loader:
         return tuple(rules)
 
     def _rule(self, kind: str, index: int, data: Mapping[str, object]) -> Rule | None:
+        cls = KINDS[kind]
         label = f"[[{self.prefix}{kind}]]"
-        allowed = (*_COMMON_KEYS, *_RULE_KEYS[kind])
+        allowed = (*_COMMON_KEYS, *(declared.key for declared in cls.FIELDS))
         section = _Section(self, data, (kind, index), f"in {label}", allowed)
         header = section.value_range()
         name = section.string("name")
@@ -648,23 +532,30 @@ class _Loader:
         elif name is not None:
             self._check_name(name, range_, kind)
         what = f"{label} rule '{name}'" if name else f"{label} rule"
-        for key in _REQUIRED[kind]:
-            if key not in data:
-                self.problem(range_, f"{what} is missing the required key '{key}'")
-        alternatives = _AT_LEAST_ONE.get(kind, ())
+        for declared in cls.FIELDS:
+            if declared.required and declared.key not in data:
+                self.problem(range_, f"{what} is missing the required key '{declared.key}'")
+        alternatives = cls.AT_LEAST_ONE
         if alternatives and not any(key in data for key in alternatives):
             self.problem(range_, f"{what} needs at least one of {_quoted(alternatives)}")
 
         adr, adr_range = self._adr(section)
-        common = _Common(
-            name=name or "",
-            severity=self._severity(section, _DEFAULT_SEVERITY.get(kind, "error")),
-            adr=adr,
-            description=section.string("description") or "",
-            range=range_,
-            adr_range=adr_range,
+        values = {
+            declared.attr: value
+            for declared in cls.FIELDS
+            if declared.key in data and (value := section.read(declared)) is not None
+        }
+        rule = cls(
+            name or "",
+            kind,
+            self._severity(section, cls.DEFAULT_SEVERITY),
+            adr,
+            section.string("description") or "",
+            range_,
+            adr_range,
+            **values,
         )
-        rule = _BUILDERS[kind](section, common)
+        rule.validate(self.problem)
         return rule if name else None
 
     def _check_name(self, name: str, range_: Range, kind: str) -> None:
@@ -837,6 +728,46 @@ class _Section:
                 self.loader.problem(range_, f"'{text}' in '{key}' is not {what}")
         return tuple(names)
 
+    def read(self, field: Field) -> object:
+        """The value of a rule's field, read by its declared type; None when it is wrong
+        (the problem is reported, the rule's default stays)."""
+        key = field.key
+        if field.type == "modules":
+            return self.modules(key)
+        if field.type == "module":
+            return self.module(key)
+        if field.type == "imports":
+            return self.imports(key)
+        if field.type == "boolean":
+            value = self.data.get(key)
+            if isinstance(value, bool):
+                return value
+            self.wrong_type((key,), f"'{key}'", "a boolean (true or false)", value)
+            return None
+        if field.type == "count":
+            return self.count(key)
+        if field.type == "names":
+            assert field.valid is not None, f"{key}: a names field declares what is valid"
+            return self.names(key, field.valid, field.what)
+        if field.type == "pattern":
+            return self.name_pattern(key)
+        if field.type == "string":
+            return self.string(key)
+        if field.type == "strings":
+            return tuple(text for text, _ in self.strings(key))
+        if field.type == "choice":
+            return self.choice(key, field.choices)
+        return _layers(self, key)
+
+    def choice(self, key: str, choices: Sequence[str]) -> str | None:
+        text = self.string(key)
+        if text is None or text in choices:
+            return text
+        self.problem_at(
+            key, f"'{key}' must be {' or '.join(repr(c) for c in choices)}, not '{text}'"
+        )
+        return None
+
     def name_pattern(self, key: str) -> str | None:
         text = self.string(key)
         if text is not None and text not in NAME_STYLES and _looks_like_style(text):
@@ -858,193 +789,36 @@ class _Section:
         return None
 
 
-# --- one builder per rule kind ---------------------------------------------------------
-
-_IDENTIFIER = re.compile(r"(?!\d)\w+")
-_DOTTED_NAME = re.compile(r"(?!\d)\w+(?:\.(?!\d)\w+)*")
+# --- values of more than one level ----------------------------------------------------
 
 
-def _layers(section: _Section) -> tuple[tuple[ModuleExpr, ...], ...]:
-    value = section.data.get("layers")
+def _layers(section: _Section, key: str) -> tuple[tuple[ModuleExpr, ...], ...]:
+    """An array of layers, each a module expression or an array of sibling expressions."""
+    value = section.data.get(key)
     if value is None:
         return ()
     expected = "a module expression or an array of them"
     if not isinstance(value, list):
-        section.wrong_type(("layers",), "'layers'", "an array of layers", value)
+        section.wrong_type((key,), f"'{key}'", "an array of layers", value)
         return ()
     if not value:
-        section.problem_at("layers", "'layers' must name at least one layer")
+        section.problem_at(key, f"'{key}' must name at least one layer")
     loader = section.loader
     layers: list[tuple[ModuleExpr, ...]] = []
     for i, item in enumerate(value):
         members: list[ModuleExpr | None] = []
         if isinstance(item, str):
-            members.append(loader.parse_module(item, section.value_range("layers", i)))
+            members.append(loader.parse_module(item, section.value_range(key, i)))
         elif isinstance(item, list):
             if not item:
-                loader.problem(
-                    section.value_range("layers", i), "a layer must name at least one module"
-                )
+                loader.problem(section.value_range(key, i), "a layer must name at least one module")
             for j, sibling in enumerate(item):
                 if isinstance(sibling, str):
-                    range_ = section.value_range("layers", i, j)
+                    range_ = section.value_range(key, i, j)
                     members.append(loader.parse_module(sibling, range_))
                 else:
-                    section.wrong_type(
-                        ("layers", i, j), "each module of a layer", "a string", sibling
-                    )
+                    section.wrong_type((key, i, j), "each module of a layer", "a string", sibling)
         else:
-            section.wrong_type(("layers", i), "each entry of 'layers'", expected, item)
+            section.wrong_type((key, i), f"each entry of '{key}'", expected, item)
         layers.append(tuple(expr for expr in members if expr is not None))
     return tuple(layers)
-
-
-def _layers_rule(section: _Section, common: _Common) -> Rule:
-    return LayersRule(
-        common.name,
-        "layers",
-        *common[1:],
-        layers=_layers(section),
-        containers=section.modules("containers"),
-        closed=section.boolean("closed", False),
-        indirect=section.boolean("indirect", True),
-        ignore=section.imports("ignore"),
-    )
-
-
-def _forbidden_rule(section: _Section, common: _Common) -> Rule:
-    return ForbiddenRule(
-        common.name,
-        "forbidden",
-        *common[1:],
-        from_=section.modules("from"),
-        to=section.modules("to"),
-        indirect=section.boolean("indirect", True),
-        ignore=section.imports("ignore"),
-    )
-
-
-def _independent_rule(section: _Section, common: _Common) -> Rule:
-    return IndependentRule(
-        common.name,
-        "independent",
-        *common[1:],
-        modules=section.modules("modules"),
-        indirect=section.boolean("indirect", True),
-        ignore=section.imports("ignore"),
-    )
-
-
-def _acyclic_rule(section: _Section, common: _Common) -> Rule:
-    return AcyclicRule(
-        common.name,
-        "acyclic",
-        *common[1:],
-        modules=section.modules("modules"),
-        ignore=section.imports("ignore"),
-    )
-
-
-def _interface_rule(section: _Section, common: _Common) -> Rule:
-    module = section.module("module")
-    expose = section.modules("expose")
-    for expr in expose:
-        parts = expr.parts[:-1] if expr.parts[-1] == "**" else expr.parts
-        if not parts or any(part in ("*", "**") for part in parts):
-            section.loader.problem(
-                expr.range,
-                f"'{expr.text}' in 'expose' must name exact modules"
-                " (only a trailing '.**' is allowed)",
-            )
-        elif module is not None and not module.is_wildcard and not module.matches(".".join(parts)):
-            section.loader.problem(
-                expr.range, f"'{expr.text}' in 'expose' is not inside '{module.text}'"
-            )
-    return InterfaceRule(
-        common.name,
-        "interface",
-        *common[1:],
-        module=module,
-        expose=expose,
-        ignore=section.imports("ignore"),
-    )
-
-
-def _external_rule(section: _Section, common: _Common) -> Rule:
-    return ExternalRule(
-        common.name,
-        "external",
-        *common[1:],
-        in_=section.modules("in"),
-        allow=section.names(
-            "allow", _IDENTIFIER, "a top-level import name (the name you import, such as 'yaml')"
-        ),
-        ignore=section.imports("ignore"),
-    )
-
-
-def _naming_rule(section: _Section, common: _Common) -> Rule:
-    return NamingRule(
-        common.name,
-        "naming",
-        *common[1:],
-        in_=section.modules("in"),
-        classes=section.name_pattern("classes"),
-        functions=section.name_pattern("functions"),
-        modules=section.name_pattern("modules"),
-        must_define=section.name_pattern("must-define"),
-    )
-
-
-def _size_rule(section: _Section, common: _Common) -> Rule:
-    return SizeRule(
-        common.name,
-        "size",
-        *common[1:],
-        in_=section.modules("in"),
-        max_module_lines=section.count("max-module-lines"),
-        max_function_lines=section.count("max-function-lines"),
-    )
-
-
-def _calls_rule(section: _Section, common: _Common) -> Rule:
-    return CallsRule(
-        common.name,
-        "calls",
-        *common[1:],
-        in_=section.modules("in"),
-        except_in=section.modules("except-in"),
-        forbid=section.names(
-            "forbid", _DOTTED_NAME, "a name or dotted name such as 'print' or 'os.environ'"
-        ),
-    )
-
-
-def _duplicates_rule(section: _Section, common: _Common) -> Rule:
-    min_lines = section.count("min-lines")
-    return DuplicatesRule(
-        common.name,
-        "duplicates",
-        *common[1:],
-        in_=section.modules("in"),
-        min_lines=6 if min_lines is None else min_lines,
-    )
-
-
-def _drift_rule(section: _Section, common: _Common) -> Rule:
-    return DriftRule(common.name, "drift", *common[1:], in_=section.modules("in"))
-
-
-_BUILDERS: dict[str, Callable[[_Section, _Common], Rule]] = {
-    "layers": _layers_rule,
-    "forbidden": _forbidden_rule,
-    "independent": _independent_rule,
-    "acyclic": _acyclic_rule,
-    "interface": _interface_rule,
-    "external": _external_rule,
-    "naming": _naming_rule,
-    "size": _size_rule,
-    "calls": _calls_rule,
-    "duplicates": _duplicates_rule,
-    "drift": _drift_rule,
-}

@@ -15,23 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archrules.core.adr import AdrSet, describe_status
-from archrules.core.config import (
-    AcyclicRule,
-    CallsRule,
-    Config,
-    DuplicatesRule,
-    ExternalRule,
-    ForbiddenRule,
-    IndependentRule,
-    InterfaceRule,
-    LayersRule,
-    NamingRule,
-    Rule,
-    SizeRule,
-)
+from archrules.core.config import Config
 from archrules.core.explain import explain_module
 from archrules.core.expressions import ImportExpr
 from archrules.core.files import read_bytes, write_atomic
+from archrules.core.rule import Rule, code_list
 from archrules.core.types import Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState, Workspace
 
@@ -100,77 +88,7 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _code(items: Iterable[str]) -> str:
-    """Module names and patterns as code; words (``core.explain``'s "the standard
-    library") as words."""
-    return ", ".join(item if " " in item else f"`{item}`" for item in items)
-
-
 # --- rules and ADRs ----------------------------------------------------------------------
-
-
-def rule_summary(rule: Rule) -> str:
-    """What a rule says, in one sentence."""
-    indirect = " (indirect imports count too)" if getattr(rule, "indirect", False) else ""
-    if isinstance(rule, LayersRule):
-        bands = " > ".join(" | ".join(f"`{e.text}`" for e in layer) for layer in rule.layers)
-        inside = (
-            f" inside each of {_code(e.text for e in rule.containers)}" if rule.containers else ""
-        )
-        reach = "only the layer just below" if rule.closed else "only layers below"
-        return (
-            f"layers, top to bottom{inside}: {bands}; a layer may import {reach}, "
-            f"never one above; `|` siblings do not import each other{indirect}"
-        )
-    if isinstance(rule, ForbiddenRule):
-        return (
-            f"{_code(e.text for e in rule.from_)} must not import "
-            f"{_code(e.text for e in rule.to)}{indirect}"
-        )
-    if isinstance(rule, IndependentRule):
-        return f"{_code(e.text for e in rule.modules)} do not import each other{indirect}"
-    if isinstance(rule, AcyclicRule):
-        return f"no import cycle among {_code(e.text for e in rule.modules)}"
-    if isinstance(rule, InterfaceRule):
-        module = rule.module.text if rule.module is not None else "?"
-        return f"outside `{module}`, import only {_code(e.text for e in rule.expose)}"
-    if isinstance(rule, ExternalRule):
-        allowed = _code(rule.allow) if rule.allow else "nothing"
-        return (
-            f"in {_code(e.text for e in rule.in_)}, third-party imports are limited to "
-            f"{allowed} (the standard library is always allowed)"
-        )
-    scope = _code(e.text for e in getattr(rule, "in_", ()))
-    if isinstance(rule, NamingRule):
-        parts = [
-            f"{what} `{value}`"
-            for what, value in (
-                ("classes", rule.classes),
-                ("functions", rule.functions),
-                ("module names", rule.modules),
-                ("must define", rule.must_define),
-            )
-            if value
-        ]
-        return f"naming in {scope}: " + "; ".join(parts)
-    if isinstance(rule, SizeRule):
-        limits = [
-            f"{what} at most {value} lines"
-            for what, value in (
-                ("modules", rule.max_module_lines),
-                ("functions", rule.max_function_lines),
-            )
-            if value is not None
-        ]
-        return f"size in {scope}: " + "; ".join(limits)
-    if isinstance(rule, CallsRule):
-        allowed_in = (
-            f" (allowed in {_code(e.text for e in rule.except_in)})" if rule.except_in else ""
-        )
-        return f"in {scope}, no calls to {_code(rule.forbid)}{allowed_in}"
-    if isinstance(rule, DuplicatesRule):
-        return f"no copied function or class bodies of {rule.min_lines}+ lines in {scope}"
-    return f"{rule.kind} convention in {scope}"
 
 
 def _exceptions(rule: Rule) -> tuple[str, ...]:
@@ -218,13 +136,13 @@ def rules_markdown(state: ProjectState, level: str = "###") -> str:
     if not config.rules:
         lines.append("The config declares no rule.")
     for rule in config.rules:
-        lines.append(f"- **`{rule.name}`** ({rule.kind}, {rule.severity}): {rule_summary(rule)}.")
+        lines.append(f"- **`{rule.name}`** ({rule.kind}, {rule.severity}): {rule.summary()}.")
         if rule.description:
             lines.append(f"  {rule.description}")
         lines.append(f"  Why: {_adr_line(adrs, rule.adr)}.")
         exceptions = _exceptions(rule)
         if exceptions:
-            lines.append(f"  Accepted exceptions: {_code(exceptions)}.")
+            lines.append(f"  Accepted exceptions: {code_list(exceptions)}.")
     numbers = [rule.adr for rule in config.rules if rule.adr is not None]
     text = "\n".join(lines)
     if numbers:
@@ -262,9 +180,9 @@ def module_brief(
             rule = role.rule
             lines.append(f"- **`{rule.name}`** ({rule.kind}, {rule.severity}): {role.role}")
             if role.may_import:
-                lines.append(f"  - may import: {_code(role.may_import)}")
+                lines.append(f"  - may import: {code_list(role.may_import)}")
             if role.may_not_import:
-                lines.append(f"  - may not import: {_code(role.may_not_import)}")
+                lines.append(f"  - may not import: {code_list(role.may_not_import)}")
             if rule.description:
                 lines.append(f"  - {rule.description}")
             lines.append(f"  - why: {_adr_line(adrs, rule.adr)}")

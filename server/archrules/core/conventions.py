@@ -48,16 +48,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from archrules.core.config import (
-    CallsRule,
-    DriftRule,
-    DuplicatesRule,
-    NamingRule,
-    Rule,
-    SizeRule,
-)
 from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
-from archrules.core.types import FILE_START, Definition, FileFacts, Range, Related, Violation
+from archrules.core.rule import Rule
+from archrules.core.types import Definition, FileFacts, Range, Related, Violation
 
 # How a rule kind counts, said once by adapters (the text output's notes, hover, SARIF rule
 # descriptions) instead of on every finding.
@@ -90,7 +83,7 @@ def is_dunder(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-def _in_scope(exprs: Sequence[ModuleExpr], module: str) -> bool:
+def in_scope(exprs: Sequence[ModuleExpr], module: str) -> bool:
     return any(expr.matches(module) for expr in exprs)
 
 
@@ -132,110 +125,6 @@ class ConventionChecker:
         )
 
 
-# --- naming ----------------------------------------------------------------------------
-
-
-class NamingChecker(ConventionChecker):
-    def __init__(self, rule: NamingRule) -> None:
-        self.rule = self._rule = rule
-
-    def check_file(self, source: CheckedFile) -> list[Violation]:
-        rule = self._rule
-        module = source.module
-        if not _in_scope(rule.in_, module):
-            return []
-        found: list[Violation] = []
-        last = module.rpartition(".")[2]
-        if rule.modules is not None and not name_matches(rule.modules, last):
-            found.append(
-                self._violation(
-                    source,
-                    FILE_START,
-                    f"module name '{last}' ({module}) is not {describe_pattern(rule.modules)}",
-                    (module, "module"),
-                )
-            )
-        for definition in source.facts.definitions:
-            if definition.scope == "function":
-                continue
-            if definition.kind == "class":
-                pattern, what = rule.classes, "class"
-            else:
-                pattern = rule.functions
-                what = "method" if definition.scope == "class" else "function"
-                if is_dunder(definition.name):
-                    continue
-            if pattern is None or name_matches(pattern, definition.name):
-                continue
-            found.append(
-                self._violation(
-                    source,
-                    definition.name_range,
-                    f"{what} name '{definition.qualname}' in {module} is not "
-                    f"{describe_pattern(pattern)}",
-                    (module, definition.qualname),
-                )
-            )
-        if (
-            rule.must_define is not None
-            and not source.is_package
-            and source.facts.syntax_error is None
-            and not any(
-                d.kind == "class" and d.scope == "module" and name_matches(rule.must_define, d.name)
-                for d in source.facts.definitions
-            )
-        ):
-            found.append(
-                self._violation(
-                    source,
-                    FILE_START,
-                    f"{module} defines no class named {describe_pattern(rule.must_define)}",
-                    (module, "must-define"),
-                )
-            )
-        return found
-
-
-# --- size ------------------------------------------------------------------------------
-
-
-class SizeChecker(ConventionChecker):
-    def __init__(self, rule: SizeRule) -> None:
-        self.rule = self._rule = rule
-
-    def check_file(self, source: CheckedFile) -> list[Violation]:
-        rule = self._rule
-        module = source.module
-        if not _in_scope(rule.in_, module):
-            return []
-        found: list[Violation] = []
-        limit = rule.max_module_lines
-        if limit is not None and source.facts.line_count > limit:
-            found.append(
-                self._violation(
-                    source,
-                    FILE_START,
-                    f"{module} has {source.facts.line_count} lines, more than {limit}",
-                    (module, "module"),
-                )
-            )
-        limit = rule.max_function_lines
-        if limit is not None:
-            for definition in source.facts.definitions:
-                if definition.kind != "function" or definition.line_count <= limit:
-                    continue
-                found.append(
-                    self._violation(
-                        source,
-                        definition.name_range,
-                        f"function {definition.qualname} in {module} has "
-                        f"{definition.line_count} lines, more than {limit}",
-                        (module, definition.qualname),
-                    )
-                )
-        return found
-
-
 # --- calls -----------------------------------------------------------------------------
 
 
@@ -253,42 +142,6 @@ def absolute_target(target: str, module: str, is_package: bool) -> str | None:
     if keep <= 0:
         return None
     return ".".join([*package[:keep], rest])
-
-
-class CallsChecker(ConventionChecker):
-    def __init__(self, rule: CallsRule) -> None:
-        self.rule = self._rule = rule
-        self._forbid = rule.forbid
-
-    def _forbidden(self, target: str) -> str | None:
-        for name in self._forbid:
-            if target == name or target.startswith(name + "."):
-                return name
-        return None
-
-    def check_file(self, source: CheckedFile) -> list[Violation]:
-        rule = self._rule
-        module = source.module
-        if not _in_scope(rule.in_, module) or _in_scope(rule.except_in, module):
-            return []
-        found: list[Violation] = []
-        for reference in source.facts.references:
-            target = absolute_target(reference.target, module, source.is_package)
-            if target is None:
-                continue
-            name = self._forbidden(target)
-            if name is None:
-                continue
-            verb = "calls" if reference.is_call else "uses"
-            found.append(
-                self._violation(
-                    source,
-                    reference.range,
-                    f"{module} {verb} {target}, which is not allowed here (forbidden: {name})",
-                    (module, name),
-                )
-            )
-        return found
 
 
 # --- duplicates ------------------------------------------------------------------------
@@ -311,8 +164,12 @@ class Copy:
 
 
 class DuplicatesChecker:
-    def __init__(self, rule: DuplicatesRule) -> None:
+    """Compares the definitions sharing a body hash (``[[duplicates]]``, ``core.kinds``)."""
+
+    def __init__(self, rule: Rule, scope: Sequence[ModuleExpr], min_lines: int) -> None:
         self.rule = rule
+        self.scope = scope
+        self.min_lines = min_lines
 
     def check_copies(self, copies: Iterable[Copy]) -> list[Violation]:
         """``copies``: definitions sharing one body hash; a violation on each if two or
@@ -322,7 +179,8 @@ class DuplicatesChecker:
             (
                 copy
                 for copy in copies
-                if copy.definition.body_lines >= rule.min_lines and _in_scope(rule.in_, copy.module)
+                if copy.definition.body_lines >= self.min_lines
+                and in_scope(self.scope, copy.module)
             ),
             key=Copy.sort_key,
         )
@@ -391,11 +249,15 @@ def _suffix(name: str, kind: str) -> str | None:
 
 
 class DriftChecker:
-    def __init__(self, rule: DriftRule) -> None:
+    """Judges one package's names against their siblings' conventions (``[[drift]]``,
+    ``core.kinds``)."""
+
+    def __init__(self, rule: Rule, scope: Sequence[ModuleExpr]) -> None:
         self.rule = rule
+        self.scope = scope
 
     def in_scope(self, module: str) -> bool:
-        return _in_scope(self.rule.in_, module)
+        return in_scope(self.scope, module)
 
     def check_siblings(
         self, kind: str, package: str, siblings: Sequence[Sibling]
@@ -449,24 +311,3 @@ class DriftChecker:
             if sibling.qualname
             else (sibling.module, kind),
         )
-
-
-def compile_conventions(
-    rules: Iterable[Rule],
-) -> tuple[list[ConventionChecker], list[DuplicatesChecker], list[DriftChecker]]:
-    """Per-file checkers, and the duplicates and drift checkers (which compare files)."""
-    per_file: list[ConventionChecker] = []
-    duplicates: list[DuplicatesChecker] = []
-    drift: list[DriftChecker] = []
-    for rule in rules:
-        if isinstance(rule, NamingRule):
-            per_file.append(NamingChecker(rule))
-        elif isinstance(rule, SizeRule):
-            per_file.append(SizeChecker(rule))
-        elif isinstance(rule, CallsRule):
-            per_file.append(CallsChecker(rule))
-        elif isinstance(rule, DuplicatesRule):
-            duplicates.append(DuplicatesChecker(rule))
-        elif isinstance(rule, DriftRule):
-            drift.append(DriftChecker(rule))
-    return per_file, duplicates, drift

@@ -28,23 +28,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archrules.core.adr import AdrSet, describe_status
-from archrules.core.config import (
-    AcyclicRule,
-    Config,
-    ConfigProblem,
-    ForbiddenRule,
-    IndependentRule,
-    InterfaceRule,
-    LayersRule,
-    Rule,
-)
-from archrules.core.conventions import CheckedFile, Copy, Sibling, compile_conventions
+from archrules.core.config import Config, ConfigProblem
+from archrules.core.conventions import CheckedFile, Copy, Sibling
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.files import MAX_IMPORTS_PER_FILE, refuse_reason, too_many_imports
+from archrules.core.kinds import compile_rules
 from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
-from archrules.core.rules import Category, Checker, Edge, compile_rules
+from archrules.core.rules import Category, Checker, Edge
 from archrules.core.types import (
     FILE_START,
     Definition,
@@ -118,12 +110,17 @@ class ProjectModel:
     def __init__(self, config: Config, adrs: AdrSet) -> None:
         self.config = config
         self.adrs = adrs
-        self._checkers: list[Checker] = compile_rules(config.rules)
-        self._conventions, self._duplicates, self._drift = compile_conventions(config.rules)
+        compiled = compile_rules(config.rules)
+        self._checkers: list[Checker] = compiled.imports
+        self._conventions, self._duplicates, self._drift = (
+            compiled.files,
+            compiled.duplicates,
+            compiled.drift,
+        )
         # definitions and references are read only when a convention rule needs them
         self.wants_conventions = bool(self._conventions or self._duplicates or self._drift)
         # the duplicates index: body hash -> file -> its definitions with that hash
-        self._min_copy_lines = min((c.rule.min_lines for c in self._duplicates), default=0)
+        self._min_copy_lines = min((c.min_lines for c in self._duplicates), default=0)
         self._copies: dict[str, dict[Path, tuple[Definition, ...]]] = {}
         self._indexed: dict[Path, tuple[str, ...]] = {}  # file -> the hashes it is under
         self._copy_results: dict[str, list[Violation]] = {}
@@ -880,7 +877,7 @@ class ProjectModel:
                         f"matches no ADR file in {where}",
                     )
                 )
-            for expr in self._unmatched_expressions(rule):
+            for expr in rule.unmatched(self._matches_any, self._is_first_party_top):
                 problems.append(
                     ConfigProblem(
                         config.path,
@@ -890,35 +887,8 @@ class ProjectModel:
                 )
         return problems
 
-    def _unmatched_expressions(self, rule: Rule) -> list[ModuleExpr]:
-        """Expressions that should name first-party modules but match none. External
-        packages named in ``forbidden.to`` may be absent: nothing need import them yet."""
-        must_match: list[ModuleExpr] = []
-        missing: list[ModuleExpr] = []  # layers found in no container
-        if isinstance(rule, LayersRule):
-            must_match.extend(rule.containers)
-            for layer in rule.layers:
-                for expr in layer:
-                    if not rule.containers:
-                        must_match.append(expr)
-                    elif not any(self._matches_any(expr.within(c)) for c in rule.containers):
-                        missing.append(expr)
-        elif isinstance(rule, ForbiddenRule):
-            must_match.extend(rule.from_)
-            must_match.extend(
-                e for e in rule.to if self._classifier.classify(e.top) == "first-party"
-            )
-        elif isinstance(rule, IndependentRule | AcyclicRule):
-            must_match.extend(rule.modules)
-        elif isinstance(rule, InterfaceRule):
-            if rule.module is not None:
-                must_match.append(rule.module)
-        else:
-            must_match.extend(getattr(rule, "in_", ()))
-        return self._unmatched(must_match) + missing
-
-    def _unmatched(self, exprs: Iterable[ModuleExpr]) -> list[ModuleExpr]:
-        return [expr for expr in exprs if not self._matches_any(expr)]
+    def _is_first_party_top(self, top: str) -> bool:
+        return self._classifier.classify(top) == "first-party"
 
     def _matches_any(self, expr: ModuleExpr) -> bool:
         if not expr.is_wildcard:

@@ -31,15 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from archrules.core.config import (
-    AcyclicRule,
-    ForbiddenRule,
-    IndependentRule,
-    InterfaceRule,
-    LayersRule,
-)
 from archrules.core.expressions import ModuleExpr
 from archrules.core.groups import CHAIN_KINDS
+from archrules.core.kinds.layers import LayersRule
 from archrules.core.model import ProjectModel
 from archrules.core.types import Range, Severity, Violation
 
@@ -114,25 +108,7 @@ class Picture:
 
 def _component_exprs(model: ProjectModel) -> list[tuple[ModuleExpr, str]]:
     """Every expression that names components, with the rule naming it."""
-    found: list[tuple[ModuleExpr, str]] = []
-    for rule in model.config.rules:
-        exprs: list[ModuleExpr] = []
-        if isinstance(rule, LayersRule):
-            for layer in rule.layers:
-                for expr in layer:
-                    if rule.containers:
-                        exprs.extend(expr.within(c) for c in rule.containers)
-                    else:
-                        exprs.append(expr)
-        elif isinstance(rule, IndependentRule | AcyclicRule):
-            exprs.extend(rule.modules)
-        elif isinstance(rule, ForbiddenRule):
-            exprs.extend(rule.from_)
-            exprs.extend(rule.to)
-        elif isinstance(rule, InterfaceRule) and rule.module is not None:
-            exprs.append(rule.module)
-        found.extend((expr, rule.name) for expr in exprs)
-    return found
+    return [(expr, rule.name) for rule in model.config.rules for expr in rule.components()]
 
 
 def _collapsed(expr: ModuleExpr) -> str:

@@ -15,22 +15,14 @@ A checker has two parts:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal, Protocol
 
-from archrules.core.config import (
-    AcyclicRule,
-    ExternalRule,
-    ForbiddenRule,
-    IndependentRule,
-    InterfaceRule,
-    LayersRule,
-    Rule,
-)
 from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.graph import reach_masks, shortest_path, strongly_connected
+from archrules.core.graph import reach_masks, shortest_path
+from archrules.core.rule import Field, Rule
 from archrules.core.types import Range, Related, Violation
 
 Category = Literal["first-party", "stdlib", "third-party"]
@@ -60,6 +52,21 @@ class Graph(Protocol):
     def is_first_party(self, module: str) -> bool: ...
 
     def predecessors(self, module: str) -> Iterable[str]: ...  # modules that import it
+
+
+# the keys the import rules share
+INDIRECT_FIELD = Field(
+    "indirect",
+    "indirect",
+    "boolean",
+    "Indirect imports count too: a chain through modules the rule does not name.",
+)
+IGNORE_FIELD = Field(
+    "ignore",
+    "ignore",
+    "imports",
+    'Imports the rule allows, as "importer -> imported" module expressions.',
+)
 
 
 class Checker:
@@ -104,11 +111,11 @@ class Checker:
         )
 
 
-def _ignored(ignore: Sequence[ImportExpr], importer: str, imported: str) -> bool:
+def is_ignored(ignore: Sequence[ImportExpr], importer: str, imported: str) -> bool:
     return any(expr.matches(importer, imported) for expr in ignore)
 
 
-def _best_match(exprs: Iterable[tuple[ModuleExpr, int]], module: str) -> tuple[str, int] | None:
+def best_match(exprs: Iterable[tuple[ModuleExpr, int]], module: str) -> tuple[str, int] | None:
     """The most specific (longest root) expression matching the module: (root, tag)."""
     best: tuple[str, int] | None = None
     for expr, tag in exprs:
@@ -138,7 +145,7 @@ class _Scope:
     found: dict[str, list[Violation]]
 
 
-class _ChainChecker(Checker):
+class ChainChecker(Checker):
     """Shared machinery for rules that also forbid indirect chains: a source module
     reaching a forbidden target through modules the rule does not constrain ("free")."""
 
@@ -245,7 +252,7 @@ class _ChainChecker(Checker):
         def succ(module: str) -> Iterable[str]:
             if not ignore:
                 return graph.successors(module)
-            return [n for n in graph.successors(module) if not _ignored(ignore, module, n)]
+            return [n for n in graph.successors(module) if not is_ignored(ignore, module, n)]
 
         def is_free(module: str) -> bool:
             return module in groups and groups[module] is None
@@ -307,407 +314,3 @@ class _ChainChecker(Checker):
             self._violation(edge, message, chain, related)
             for edge in graph.edges_between(importer, hop)[:1]
         ]
-
-
-# --- layers --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Position:
-    container: str  # the container instance ("" without containers)
-    layer: int  # 0 is the top
-    sibling: int
-    name: str  # the layer expression as written, for messages
-
-
-class LayersChecker(_ChainChecker):
-    def __init__(self, rule: LayersRule) -> None:
-        self.rule = self._rule = rule
-        self.indirect = rule.indirect
-        self.ignore = rule.ignore
-        self._positions: list[_Position] = []
-        self._position_ids: dict[_Position, int] = {}
-        self._cache: dict[str, _Position | None] = {}
-        # (container expr or None, full layer expr, layer index, sibling index, text)
-        self._exprs: list[tuple[ModuleExpr | None, ModuleExpr, int, int, str]] = []
-        containers: Sequence[ModuleExpr | None] = rule.containers or (None,)
-        for container in containers:
-            for li, layer in enumerate(rule.layers):
-                for si, expr in enumerate(layer):
-                    full = expr if container is None else expr.within(container)
-                    self._exprs.append((container, full, li, si, expr.text))
-
-    def expressions(self) -> list[ModuleExpr]:
-        return [full for _, full, _, _, _ in self._exprs]
-
-    def position(self, module: str) -> _Position | None:
-        if module in self._cache:
-            return self._cache[module]
-        best: tuple[int, _Position] | None = None
-        for container, full, li, si, text in self._exprs:
-            root = full.match_root(module)
-            if root is None:
-                continue
-            container_root = "" if container is None else container.match_root(module) or ""
-            pos = _Position(container_root, li, si, text)
-            if best is None or len(root) > best[0]:
-                best = (len(root), pos)
-        result = best[1] if best else None
-        self._cache[module] = result
-        return result
-
-    def scopes(self, graph: Graph) -> list[str]:
-        """One chain search per container instance: a chain that leaves a container and
-        comes back (``c1.x -> c2.x -> c1.w``) passes freely through the other containers'
-        layers, since imports between containers are not constrained."""
-        if not self._rule.containers:
-            return [""]
-        found = {pos.container for m in graph.modules() if (pos := self.position(m)) is not None}
-        return sorted(found)
-
-    def in_scope(self, module: str, scope: str) -> bool:
-        pos = self.position(module)
-        return pos is not None and pos.container == scope
-
-    def group(self, module: str) -> int | None:
-        pos = self.position(module)
-        if pos is None:
-            return None
-        if pos not in self._position_ids:
-            self._position_ids[pos] = len(self._positions)
-            self._positions.append(pos)
-        return self._position_ids[pos]
-
-    def _why(self, a: _Position, b: _Position) -> str | None:
-        if a.container != b.container:
-            return None
-        if a.layer == b.layer:
-            if a.sibling != b.sibling:
-                return "siblings in one layer may not import each other"
-            return None
-        if a.layer > b.layer:
-            return "a lower layer may not import a higher one"
-        if self._rule.closed and b.layer > a.layer + 1:
-            return "layers are closed: a layer may import only the layer directly below it"
-        return None
-
-    def forbidden(self, source_group: int, target_group: int) -> bool:
-        return self._why(self._positions[source_group], self._positions[target_group]) is not None
-
-    def check_import(self, edge: Edge) -> Violation | None:
-        if edge.category != "first-party" or _ignored(self.ignore, edge.importer, edge.imported):
-            return None
-        a, b = self.position(edge.importer), self.position(edge.imported)
-        if a is None or b is None:
-            return None
-        why = self._why(a, b)
-        if why is None:
-            return None
-        message = (
-            f"{edge.importer} (layer {a.name}) imports {edge.imported} (layer {b.name}): {why}"
-        )
-        return self._violation(edge, message)
-
-    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
-        a, b = self.position(importer), self.position(target)
-        assert a is not None and b is not None
-        why = self._why(a, b)
-        through = ", ".join(chain[1:-1])
-        return (
-            f"{importer} (layer {a.name}) reaches {target} (layer {b.name}) "
-            f"through {through}: {why}"
-        )
-
-
-# --- forbidden -----------------------------------------------------------------------
-
-
-class ForbiddenChecker(_ChainChecker):
-    """A module's place in the rule is (is it a source, the roots of the target
-    expressions that contain it). An import is forbidden when the importer is a source and
-    the imported module lies in a target root the importer itself is not in: with
-    ``from = ["p.a"]``, ``to = ["p.*"]``, ``p.a.x -> p.b`` is forbidden and
-    ``p.a.x -> p.a.y`` is not (both are in the target ``p.a``); with ``to = ["p.a.x"]``,
-    ``p.a.y -> p.a.x`` is forbidden."""
-
-    def __init__(self, rule: ForbiddenRule) -> None:
-        self.rule = rule
-        self.indirect = rule.indirect
-        self.ignore = rule.ignore
-        self._from = rule.from_
-        self._to = rule.to
-        self._places: list[tuple[bool, frozenset[str]]] = []
-        self._place_ids: dict[tuple[bool, frozenset[str]], int] = {}
-        self._cache: dict[str, tuple[bool, frozenset[str]]] = {}
-
-    def _place(self, module: str) -> tuple[bool, frozenset[str]]:
-        place = self._cache.get(module)
-        if place is None:
-            roots = frozenset(
-                root for expr in self._to if (root := expr.match_root(module)) is not None
-            )
-            place = (self.is_source(module), roots)
-            self._cache[module] = place
-        return place
-
-    def is_source(self, module: str) -> bool:
-        return any(expr.matches(module) for expr in self._from)
-
-    def _target(self, module: str, importer: str) -> ModuleExpr | None:
-        """The target expression that forbids ``importer`` to reach ``module``, if any."""
-        own = self._place(importer)[1]
-        for expr in self._to:
-            root = expr.match_root(module)
-            if root is not None and root not in own:
-                return expr
-        return None
-
-    def group(self, module: str) -> int | None:
-        place = self._place(module)
-        if not place[0] and not place[1]:
-            return None
-        if place not in self._place_ids:
-            self._place_ids[place] = len(self._places)
-            self._places.append(place)
-        return self._place_ids[place]
-
-    def forbidden(self, source_group: int, target_group: int) -> bool:
-        (is_source, own), (_, roots) = self._places[source_group], self._places[target_group]
-        return is_source and not roots <= own
-
-    def check_import(self, edge: Edge) -> Violation | None:
-        if _ignored(self.ignore, edge.importer, edge.imported):
-            return None
-        if not self._place(edge.importer)[0]:
-            return None
-        target = self._target(edge.imported, edge.importer)
-        if target is None:
-            return None
-        return self._violation(
-            edge, f"{edge.importer} may not import {edge.imported} (forbidden: {target.text})"
-        )
-
-    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
-        expr = self._target(target, importer)
-        assert expr is not None
-        return (
-            f"{importer} reaches {target} (forbidden: {expr.text}) through {', '.join(chain[1:-1])}"
-        )
-
-
-# --- independent ---------------------------------------------------------------------
-
-
-class IndependentChecker(_ChainChecker):
-    def __init__(self, rule: IndependentRule) -> None:
-        self.rule = rule
-        self.indirect = rule.indirect
-        self.ignore = rule.ignore
-        self._exprs = [(expr, i) for i, expr in enumerate(rule.modules)]
-        self._roots: list[str] = []
-        self._root_ids: dict[str, int] = {}
-
-    def root(self, module: str) -> str | None:
-        best = _best_match(self._exprs, module)
-        return None if best is None else best[0]
-
-    def group(self, module: str) -> int | None:
-        root = self.root(module)
-        if root is None:
-            return None
-        if root not in self._root_ids:
-            self._root_ids[root] = len(self._roots)
-            self._roots.append(root)
-        return self._root_ids[root]
-
-    def forbidden(self, source_group: int, target_group: int) -> bool:
-        return source_group != target_group
-
-    def check_import(self, edge: Edge) -> Violation | None:
-        if edge.category != "first-party" or _ignored(self.ignore, edge.importer, edge.imported):
-            return None
-        a, b = self.root(edge.importer), self.root(edge.imported)
-        if a is None or b is None or a == b:
-            return None
-        return self._violation(
-            edge,
-            f"{edge.importer} imports {edge.imported}: {a} and {b} are independent",
-        )
-
-    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
-        return (
-            f"{importer} reaches {target} through {', '.join(chain[1:-1])}: "
-            f"{self.root(importer)} and {self.root(target)} are independent"
-        )
-
-
-# --- acyclic -------------------------------------------------------------------------
-
-
-class AcyclicChecker(Checker):
-    def __init__(self, rule: AcyclicRule) -> None:
-        self.rule = self._rule = rule
-        self._exprs = [(expr, i) for i, expr in enumerate(rule.modules)]
-
-    def _node(self, module: str) -> tuple[str, bool]:
-        best = _best_match(self._exprs, module)
-        return (module, False) if best is None else (best[0], True)
-
-    def check_graph(self, graph: Graph) -> list[Violation]:
-        node_of: dict[str, tuple[str, bool]] = {}
-        for module in graph.modules():
-            node_of[module] = self._node(module)
-        members: dict[str, list[str]] = {}
-        for module, (node, _) in node_of.items():
-            members.setdefault(node, []).append(module)
-        for module_list in members.values():
-            module_list.sort()
-
-        def node_succ(node: str) -> list[str]:
-            out: set[str] = set()
-            for module in members.get(node, ()):
-                for nxt in graph.successors(module):
-                    target = node_of.get(nxt)
-                    if target is None or target[0] == node:
-                        continue
-                    if _ignored(self._rule.ignore, module, nxt):
-                        continue
-                    out.add(target[0])
-            return sorted(out)
-
-        succ_cache = {node: node_succ(node) for node in sorted(members)}
-        component_of: dict[str, int] = {}
-        for i, nodes in enumerate(strongly_connected(sorted(members), succ_cache.__getitem__)):
-            if len(nodes) > 1:
-                for node in nodes:
-                    component_of[node] = i
-        found: list[Violation] = []
-        matched = {node for node, is_matched in node_of.values() if is_matched}
-        for node in sorted(component_of):
-            if node not in matched:
-                continue
-            comp = component_of[node]
-            for module in members[node]:
-                for nxt in sorted(graph.successors(module)):
-                    target = node_of.get(nxt)
-                    if target is None or target[0] == node or component_of.get(target[0]) != comp:
-                        continue
-                    if _ignored(self._rule.ignore, module, nxt):
-                        continue
-                    back = shortest_path(
-                        target[0],
-                        succ_cache.__getitem__,
-                        lambda n, comp=comp: component_of.get(n) == comp,  # type: ignore[misc]
-                        lambda n, node=node: n == node,  # type: ignore[misc]
-                    )
-                    cycle = (node, *(back or [target[0], node]))
-                    related = tuple(
-                        Related(edge.path, edge.range, f"{a} imports {b}")
-                        for a, b in pairwise(cycle)
-                        for edge in self._edges_between_nodes(graph, members, node_of, a, b)[:1]
-                    )
-                    for edge in graph.edges_between(module, nxt)[:1]:
-                        message = (
-                            f"{module} imports {nxt}, closing the import cycle "
-                            + " -> ".join(cycle)
-                        )
-                        violation = self._violation(edge, message, cycle, related)
-                        found.append(replace(violation, key=(module, nxt)))
-        return found
-
-    @staticmethod
-    def _edges_between_nodes(
-        graph: Graph,
-        members: dict[str, list[str]],
-        node_of: dict[str, tuple[str, bool]],
-        a: str,
-        b: str,
-    ) -> list[Edge]:
-        for module in members.get(a, ()):
-            for nxt in sorted(graph.successors(module)):
-                if node_of.get(nxt, ("", False))[0] == b:
-                    return list(graph.edges_between(module, nxt))
-        return []
-
-
-# --- interface -----------------------------------------------------------------------
-
-
-def expose_matches(expr: ModuleExpr, module: str) -> bool:
-    """``expose`` names exact modules; a trailing ``.**`` adds everything below."""
-    if expr.parts and expr.parts[-1] == "**":
-        return expr.matches(module)
-    parts = module.split(".")
-    if len(parts) != len(expr.parts):
-        return False
-    return all(p in ("*", q) for p, q in zip(expr.parts, parts, strict=True))
-
-
-class InterfaceChecker(Checker):
-    def __init__(self, rule: InterfaceRule) -> None:
-        self.rule = self._rule = rule
-
-    def check_import(self, edge: Edge) -> Violation | None:
-        rule = self._rule
-        if rule.module is None or edge.category != "first-party":
-            return None
-        if _ignored(rule.ignore, edge.importer, edge.imported):
-            return None
-        root = rule.module.match_root(edge.imported)
-        if root is None or edge.importer == root or edge.importer.startswith(root + "."):
-            return None
-        if any(expose_matches(expr, edge.imported) for expr in rule.expose):
-            return None
-        exposed = ", ".join(expr.text for expr in rule.expose) or "nothing"
-        return self._violation(
-            edge,
-            f"{edge.importer} imports {edge.imported}, which is internal to {root} "
-            f"(it exposes {exposed})",
-        )
-
-
-# --- external ------------------------------------------------------------------------
-
-
-class ExternalChecker(Checker):
-    def __init__(self, rule: ExternalRule) -> None:
-        self.rule = self._rule = rule
-        self._allow = frozenset(rule.allow)
-
-    def check_import(self, edge: Edge) -> Violation | None:
-        rule = self._rule
-        if edge.category != "third-party":
-            return None
-        if not any(expr.matches(edge.importer) for expr in rule.in_):
-            return None
-        if _ignored(rule.ignore, edge.importer, edge.imported):
-            return None
-        top = edge.imported.split(".")[0]
-        if top in self._allow:
-            return None
-        allowed = ", ".join(sorted(self._allow)) or "no third-party package"
-        violation = self._violation(
-            edge,
-            f"{edge.importer} imports the third-party package {top}, "
-            f"not allowed here (allowed: {allowed})",
-        )
-        return replace(violation, key=(edge.importer, top))
-
-
-def compile_rules(rules: Iterable[Rule]) -> list[Checker]:
-    checkers: list[Checker] = []
-    for rule in rules:
-        if isinstance(rule, LayersRule):
-            checkers.append(LayersChecker(rule))
-        elif isinstance(rule, ForbiddenRule):
-            checkers.append(ForbiddenChecker(rule))
-        elif isinstance(rule, IndependentRule):
-            checkers.append(IndependentChecker(rule))
-        elif isinstance(rule, AcyclicRule):
-            checkers.append(AcyclicChecker(rule))
-        elif isinstance(rule, InterfaceRule):
-            checkers.append(InterfaceChecker(rule))
-        elif isinstance(rule, ExternalRule):
-            checkers.append(ExternalChecker(rule))
-        # naming, size, calls, duplicates, drift: core.conventions.compile_conventions
-    return checkers

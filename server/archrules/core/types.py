@@ -11,27 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple, get_args
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info", "hint"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info", "hint")
 
-RuleKind = Literal[
-    "layers",
-    "forbidden",
-    "independent",
-    "acyclic",
-    "interface",
-    "external",
-    "naming",
-    "size",
-    "calls",
-    "duplicates",
-    "drift",
-]
-RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
-# what a finding is about: a rule of the config, or one of the built-in checks
-Kind = Literal[RuleKind, "exception", "adr", "config", "source"]
+# what a finding is about: a rule of the config (its kind, ``core.kinds.RULE_KINDS``), or
+# one of the built-in checks
+BuiltinKind = Literal["exception", "adr", "config", "source"]
+Kind = str
 
 
 class Range(NamedTuple):

@@ -10,7 +10,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from archrules.core.adr import exception_slug, next_number, render_new_adr, slugify
-from archrules.core.config import InterfaceRule
+from archrules.core.kinds.interface import InterfaceRule
 from archrules.core.model import BUILTIN_RULES, EXCEPTION_ADR, UNUSED_EXCEPTION
 from archrules.core.types import (
     ADR_REFERENCE,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from lsprotocol import types
 
 from archrules.core.adr import Adr, AdrSet, describe_status
-from archrules.core.config import Rule
 from archrules.core.explain import explain_module
 from archrules.core.model import ProjectModel
+from archrules.core.rule import Rule
 from archrules.core.types import FILE_START, Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
 from archrules.lsp.convert import to_client_range

@@ -1,0 +1,85 @@
+"""``[[external]]``: the third-party packages the modules in scope may import (the
+standard library always may)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from archrules.core.expressions import ImportExpr, ModuleExpr
+from archrules.core.rule import Field, Role, Rule, code_list
+from archrules.core.rules import IGNORE_FIELD, Checker, Edge, is_ignored
+from archrules.core.types import Violation
+
+_IDENTIFIER = re.compile(r"(?!\d)\w+")
+
+
+@dataclass(frozen=True)
+class ExternalRule(Rule):
+    KIND: ClassVar[str] = "external"
+    DOC: ClassVar[str] = (
+        "The third-party packages some modules may import; the standard library is always allowed."
+    )
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        Field(
+            "allow",
+            "allow",
+            "names",
+            "The third-party packages they may import, by the top-level name imported "
+            "(such as 'yaml').",
+            valid=_IDENTIFIER,
+            what="a top-level import name (the name you import, such as 'yaml')",
+        ),
+        IGNORE_FIELD,
+    )
+
+    in_: tuple[ModuleExpr, ...] = ()
+    allow: tuple[str, ...] = ()  # top-level import names of third-party packages
+    ignore: tuple[ImportExpr, ...] = ()
+
+    def checker(self) -> ExternalChecker:
+        return ExternalChecker(self)
+
+    def scope(self) -> tuple[ModuleExpr, ...]:
+        return self.in_
+
+    def explain(self, module: str, checker: object) -> Role | None:
+        if any(e.matches(module) for e in self.in_):
+            return Role(
+                self, "limited third-party dependencies", ("the standard library", *self.allow)
+            )
+        return None
+
+    def summary(self) -> str:
+        allowed = code_list(self.allow) if self.allow else "nothing"
+        return (
+            f"in {code_list(e.text for e in self.in_)}, third-party imports are limited to "
+            f"{allowed} (the standard library is always allowed)"
+        )
+
+
+class ExternalChecker(Checker):
+    def __init__(self, rule: ExternalRule) -> None:
+        self.rule = self._rule = rule
+        self._allow = frozenset(rule.allow)
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        rule = self._rule
+        if edge.category != "third-party":
+            return None
+        if not any(expr.matches(edge.importer) for expr in rule.in_):
+            return None
+        if is_ignored(rule.ignore, edge.importer, edge.imported):
+            return None
+        top = edge.imported.split(".")[0]
+        if top in self._allow:
+            return None
+        allowed = ", ".join(sorted(self._allow)) or "no third-party package"
+        violation = self._violation(
+            edge,
+            f"{edge.importer} imports the third-party package {top}, "
+            f"not allowed here (allowed: {allowed})",
+        )
+        return replace(violation, key=(edge.importer, top))

@@ -1,0 +1,238 @@
+"""``[[layers]]``: layers top to bottom; a layer may not import a higher one (and, when
+closed, only the layer just below), siblings of one layer may not import each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from archrules.core.expressions import ImportExpr, ModuleExpr
+from archrules.core.rule import Field, Role, Rule, code_list
+from archrules.core.rules import ChainChecker, Edge, Graph, is_ignored
+from archrules.core.types import Violation
+
+
+@dataclass(frozen=True)
+class LayersRule(Rule):
+    KIND: ClassVar[str] = "layers"
+    DOC: ClassVar[str] = (
+        "Layers, top to bottom: a module may import the layers below its own, never one "
+        "above; the modules of one layer written as an array are siblings that may not "
+        "import each other."
+    )
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field(
+            "layers",
+            "layers",
+            "layers",
+            "The layers, top to bottom: each a module expression, or an array of sibling "
+            "expressions that may not import each other.",
+            required=True,
+        ),
+        Field(
+            "containers",
+            "containers",
+            "modules",
+            "Packages inside each of which the layers repeat; layer names are then "
+            "relative to each container.",
+        ),
+        Field(
+            "closed",
+            "closed",
+            "boolean",
+            "A layer may import only the layer directly below it.",
+        ),
+        Field(
+            "indirect",
+            "indirect",
+            "boolean",
+            "Indirect imports count too: a chain through modules the rule does not name.",
+        ),
+        Field(
+            "ignore",
+            "ignore",
+            "imports",
+            'Imports the rule allows, as "importer -> imported" module expressions.',
+        ),
+    )
+
+    # top to bottom; each layer is a tuple of sibling expressions that may not import
+    # each other (a plain string in the config is a layer of one)
+    layers: tuple[tuple[ModuleExpr, ...], ...] = ()
+    containers: tuple[ModuleExpr, ...] = ()
+    closed: bool = False
+    indirect: bool = True
+    ignore: tuple[ImportExpr, ...] = ()
+
+    def checker(self) -> LayersChecker:
+        return LayersChecker(self)
+
+    def checks_nothing(self) -> str | None:
+        if len(self.layers) == 1 and len(self.layers[0]) < 2:
+            return "has a single layer: it checks nothing (list two layers or more)"
+        return None
+
+    def unmatched(
+        self, matches_any: Callable[[ModuleExpr], bool], first_party: Callable[[str], bool]
+    ) -> list[ModuleExpr]:
+        """Containers and layers that match nothing; with containers, a layer found in no
+        container."""
+        must_match = list(self.containers)
+        missing: list[ModuleExpr] = []
+        for layer in self.layers:
+            for expr in layer:
+                if not self.containers:
+                    must_match.append(expr)
+                elif not any(matches_any(expr.within(c)) for c in self.containers):
+                    missing.append(expr)
+        return [e for e in must_match if not matches_any(e)] + missing
+
+    def explain(self, module: str, checker: object) -> Role | None:
+        assert isinstance(checker, LayersChecker)
+        pos = checker.position(module)
+        if pos is None:
+            return None
+        count = len(self.layers)
+        siblings = tuple(e.text for i, e in enumerate(self.layers[pos.layer]) if i != pos.sibling)
+        below = range(pos.layer + 1, pos.layer + 2 if self.closed else count)
+        where = f" in {pos.container}" if pos.container else ""
+        return Role(
+            self,
+            f"layer {pos.name}{where} ({pos.layer + 1} of {count})",
+            self._names(below),
+            self._names(range(pos.layer)) + siblings,
+            layer=pos.name,
+        )
+
+    def _names(self, indexes: range) -> tuple[str, ...]:
+        return tuple(expr.text for i in indexes for expr in self.layers[i])
+
+    def summary(self) -> str:
+        bands = " > ".join(" | ".join(f"`{e.text}`" for e in layer) for layer in self.layers)
+        inside = (
+            f" inside each of {code_list(e.text for e in self.containers)}"
+            if self.containers
+            else ""
+        )
+        reach = "only the layer just below" if self.closed else "only layers below"
+        indirect = " (indirect imports count too)" if self.indirect else ""
+        return (
+            f"layers, top to bottom{inside}: {bands}; a layer may import {reach}, "
+            f"never one above; `|` siblings do not import each other{indirect}"
+        )
+
+    def components(self) -> list[ModuleExpr]:
+        return [
+            full
+            for layer in self.layers
+            for expr in layer
+            for full in ([expr.within(c) for c in self.containers] or [expr])
+        ]
+
+
+@dataclass(frozen=True)
+class _Position:
+    container: str  # the container instance ("" without containers)
+    layer: int  # 0 is the top
+    sibling: int
+    name: str  # the layer expression as written, for messages
+
+
+class LayersChecker(ChainChecker):
+    def __init__(self, rule: LayersRule) -> None:
+        self.rule = self._rule = rule
+        self.indirect = rule.indirect
+        self.ignore = rule.ignore
+        self._positions: list[_Position] = []
+        self._position_ids: dict[_Position, int] = {}
+        self._cache: dict[str, _Position | None] = {}
+        # (container expr or None, full layer expr, layer index, sibling index, text)
+        self._exprs: list[tuple[ModuleExpr | None, ModuleExpr, int, int, str]] = []
+        containers: Sequence[ModuleExpr | None] = rule.containers or (None,)
+        for container in containers:
+            for li, layer in enumerate(rule.layers):
+                for si, expr in enumerate(layer):
+                    full = expr if container is None else expr.within(container)
+                    self._exprs.append((container, full, li, si, expr.text))
+
+    def expressions(self) -> list[ModuleExpr]:
+        return [full for _, full, _, _, _ in self._exprs]
+
+    def position(self, module: str) -> _Position | None:
+        if module in self._cache:
+            return self._cache[module]
+        best: tuple[int, _Position] | None = None
+        for container, full, li, si, text in self._exprs:
+            root = full.match_root(module)
+            if root is None:
+                continue
+            container_root = "" if container is None else container.match_root(module) or ""
+            pos = _Position(container_root, li, si, text)
+            if best is None or len(root) > best[0]:
+                best = (len(root), pos)
+        result = best[1] if best else None
+        self._cache[module] = result
+        return result
+
+    def scopes(self, graph: Graph) -> list[str]:
+        """One chain search per container instance: a chain that leaves a container and
+        comes back (``c1.x -> c2.x -> c1.w``) passes freely through the other containers'
+        layers, since imports between containers are not constrained."""
+        if not self._rule.containers:
+            return [""]
+        found = {pos.container for m in graph.modules() if (pos := self.position(m)) is not None}
+        return sorted(found)
+
+    def in_scope(self, module: str, scope: str) -> bool:
+        pos = self.position(module)
+        return pos is not None and pos.container == scope
+
+    def group(self, module: str) -> int | None:
+        pos = self.position(module)
+        if pos is None:
+            return None
+        if pos not in self._position_ids:
+            self._position_ids[pos] = len(self._positions)
+            self._positions.append(pos)
+        return self._position_ids[pos]
+
+    def _why(self, a: _Position, b: _Position) -> str | None:
+        if a.container != b.container:
+            return None
+        if a.layer == b.layer:
+            if a.sibling != b.sibling:
+                return "siblings in one layer may not import each other"
+            return None
+        if a.layer > b.layer:
+            return "a lower layer may not import a higher one"
+        if self._rule.closed and b.layer > a.layer + 1:
+            return "layers are closed: a layer may import only the layer directly below it"
+        return None
+
+    def forbidden(self, source_group: int, target_group: int) -> bool:
+        return self._why(self._positions[source_group], self._positions[target_group]) is not None
+
+    def check_import(self, edge: Edge) -> Violation | None:
+        if edge.category != "first-party" or is_ignored(self.ignore, edge.importer, edge.imported):
+            return None
+        a, b = self.position(edge.importer), self.position(edge.imported)
+        if a is None or b is None:
+            return None
+        why = self._why(a, b)
+        if why is None:
+            return None
+        message = (
+            f"{edge.importer} (layer {a.name}) imports {edge.imported} (layer {b.name}): {why}"
+        )
+        return self._violation(edge, message)
+
+    def describe_chain(self, importer: str, target: str, chain: list[str]) -> str:
+        a, b = self.position(importer), self.position(target)
+        assert a is not None and b is not None
+        why = self._why(a, b)
+        through = ", ".join(chain[1:-1])
+        return (
+            f"{importer} (layer {a.name}) reaches {target} (layer {b.name}) "
+            f"through {through}: {why}"
+        )
