@@ -255,6 +255,25 @@ def test_a3_a_config_that_checks_nothing_is_a_warning(
     assert out == "No violations in 1 file checked.\n"
 
 
+def test_a3_one_wildcard_independent_expression_checks_and_is_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each module ``app.*`` matches is a component: the rule checks, no warning."""
+    write_tree(
+        tmp_path,
+        {
+            "archrules.toml": '[[independent]]\nname = "apart"\nmodules = ["app.*"]\n',
+            "src/app/__init__.py": "",
+            "src/app/a.py": "import app.b\n",
+            "src/app/b.py": "",
+        },
+    )
+    code, out, err = run(["check", "--no-cache"], tmp_path, capsys, monkeypatch)
+    assert code == 1
+    assert "checks nothing" not in err
+    assert "app.a and app.b are independent" in out
+
+
 def test_a3_an_empty_tool_archrules_table_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,7 +44,8 @@ class IndependentRule(Rule):
         return IndependentChecker(self)
 
     def checks_nothing(self) -> str | None:
-        if len(self.modules) < 2:
+        # one wildcard expression is enough: each module it matches is a component
+        if len(self.modules) < 2 and not any(e.is_wildcard for e in self.modules):
             return "names fewer than two modules: it checks nothing"
         return None
 
