@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from archrules.core.kinds import IMPORT_KINDS
 from archrules.core.picture import (
     MAX_WILDCARD_BOXES,
     Band,
@@ -33,7 +34,6 @@ from cli_support import run
 REPO = Path(__file__).resolve().parents[1]
 SHOP = REPO / "examples" / "shop"
 CHROMIUM = os.environ.get("ARCHRULES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-IMPORT_KINDS = {"layers", "forbidden", "independent", "acyclic", "interface", "external"}
 
 
 INSTALL = "bash scripts/install-graph-tools.sh installs it (scripts/test runs it)"

@@ -18,6 +18,7 @@ import pytest
 
 from archrules.core.config import load_config
 from archrules.core.kinds import RULE_CLASSES
+from archrules.core.rule import Rule
 from archrules.core.schema import json_schema, rule_reference
 from cli_support import run
 
@@ -148,6 +149,13 @@ def test_the_projects_own_configs_are_valid(path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_loader_and_schema_accept_the_same_configs(tmp_path: Path, name: str) -> None:
     text = VALID[name]
+    assert _loader_errors(tmp_path, text) == []
+    assert _schema_errors(text) == []
+
+
+@pytest.mark.parametrize("cls", RULE_CLASSES, ids=lambda cls: cls.KIND)
+def test_each_kinds_example_is_valid_for_both(tmp_path: Path, cls: type[Rule]) -> None:
+    text = f'[[{cls.KIND}]]\nname = "example"\n{cls.EXAMPLE}'
     assert _loader_errors(tmp_path, text) == []
     assert _schema_errors(text) == []
 

@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archrules.core.kinds import CHAIN_KINDS
 from archrules.core.types import Range, Violation
-
-# the rule kinds whose checkers report indirect chains (rules._ChainChecker)
-CHAIN_KINDS = frozenset({"layers", "forbidden", "independent"})
 
 
 @dataclass(frozen=True)

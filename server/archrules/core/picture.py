@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import Literal
 
 from archrules.core.expressions import ModuleExpr
-from archrules.core.groups import CHAIN_KINDS
+from archrules.core.kinds import CHAIN_KINDS, IMPORT_KINDS
 from archrules.core.kinds.layers import LayersRule
 from archrules.core.model import ProjectModel
 from archrules.core.types import Range, Severity, Violation
 
 MAX_WILDCARD_BOXES = 40
 MAX_EXAMPLES = 10  # allowed imports listed per link
-IMPORT_KINDS = frozenset({"layers", "forbidden", "independent", "acyclic", "interface", "external"})
 
 BoxKind = Literal["component", "group", "external"]
 

@@ -91,8 +91,11 @@ class Rule:
     KIND: ClassVar[str] = ""
     DOC: ClassVar[str] = ""  # what the kind checks, for the schema and the reference
     FIELDS: ClassVar[tuple[Field, ...]] = ()
+    EXAMPLE: ClassVar[str] = ""  # the keys of a typical table, as TOML (reference, tests)
     AT_LEAST_ONE: ClassVar[tuple[str, ...]] = ()  # keys of which one must be given
     DEFAULT_SEVERITY: ClassVar[Severity] = "error"
+    IMPORTS: ClassVar[bool] = False  # its findings are imports (importer -> imported)
+    CHAINS: ClassVar[bool] = False  # it reports indirect chains too (``rules.ChainChecker``)
 
     name: str
     kind: Kind

@@ -213,6 +213,8 @@ def rule_reference() -> str:
     lines += ["", "## `[adr]`", "", *_rows(ADR_FIELDS, {})]
     for cls in RULE_CLASSES:
         lines += ["", f"## `[[{cls.KIND}]]`", "", cls.DOC, ""]
+        lines += ["```toml", f"[[{cls.KIND}]]", f'name = "my-{cls.KIND}"']
+        lines += [*cls.EXAMPLE.splitlines(), "```", ""]
         if cls.AT_LEAST_ONE:
             keys = ", ".join(f"`{key}`" for key in cls.AT_LEAST_ONE)
             lines += [f"Give at least one of {keys}.", ""]

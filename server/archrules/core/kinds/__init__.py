@@ -24,6 +24,7 @@ from archrules.core.kinds.independent import IndependentRule
 from archrules.core.kinds.interface import InterfaceRule
 from archrules.core.kinds.layers import LayersRule
 from archrules.core.kinds.naming import NamingRule
+from archrules.core.kinds.protected import ProtectedRule
 from archrules.core.kinds.size import SizeRule
 from archrules.core.rule import Rule
 from archrules.core.rules import Checker
@@ -36,6 +37,7 @@ RULE_CLASSES: tuple[type[Rule], ...] = (
     AcyclicRule,
     InterfaceRule,
     ExternalRule,
+    ProtectedRule,
     NamingRule,
     SizeRule,
     CallsRule,
@@ -44,8 +46,13 @@ RULE_CLASSES: tuple[type[Rule], ...] = (
 )
 KINDS: dict[str, type[Rule]] = {cls.KIND: cls for cls in RULE_CLASSES}
 RULE_KINDS: tuple[str, ...] = tuple(KINDS)
+# the kinds whose findings are imports, and those that report indirect chains too
+IMPORT_KINDS = frozenset(cls.KIND for cls in RULE_CLASSES if cls.IMPORTS)
+CHAIN_KINDS = frozenset(cls.KIND for cls in RULE_CLASSES if cls.CHAINS)
 
 __all__ = [
+    "CHAIN_KINDS",
+    "IMPORT_KINDS",
     "KINDS",
     "RULE_CLASSES",
     "RULE_KINDS",
@@ -60,6 +67,7 @@ __all__ = [
     "InterfaceRule",
     "LayersRule",
     "NamingRule",
+    "ProtectedRule",
     "SizeRule",
     "compile_rules",
 ]

@@ -19,6 +19,8 @@ from archrules.core.types import Related, Violation
 class AcyclicRule(Rule):
     KIND: ClassVar[str] = "acyclic"
     DOC: ClassVar[str] = "No import cycle among modules."
+    IMPORTS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'modules = ["app.*"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field(
             "modules",

@@ -19,6 +19,7 @@ _DOTTED_NAME = re.compile(r"(?!\d)\w+(?:\.(?!\d)\w+)*")
 class CallsRule(Rule):
     KIND: ClassVar[str] = "calls"
     DOC: ClassVar[str] = "Names that may not be called or used in some modules."
+    EXAMPLE: ClassVar[str] = 'in = ["app.domain"]\nforbid = ["print", "os.environ"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
         Field("except-in", "except_in", "modules", "Modules of the scope where they are allowed."),

@@ -21,6 +21,7 @@ class DriftRule(Rule):
         "A class or module whose name breaks a convention (a style or a suffix) that at "
         "least 90 % of its siblings follow."
     )
+    EXAMPLE: ClassVar[str] = 'in = ["app"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
     )

@@ -19,6 +19,7 @@ class DuplicatesRule(Rule):
         "Copied business logic: functions and methods whose bodies are the same after "
         "renaming local names."
     )
+    EXAMPLE: ClassVar[str] = 'in = ["app"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
         Field("min-lines", "min_lines", "count", "The shortest body reported, in lines."),

@@ -21,6 +21,8 @@ class ExternalRule(Rule):
     DOC: ClassVar[str] = (
         "The third-party packages some modules may import; the standard library is always allowed."
     )
+    IMPORTS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'in = ["app.domain"]\nallow = ["attr"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
         Field(

@@ -17,6 +17,9 @@ from archrules.core.types import Violation
 class ForbiddenRule(Rule):
     KIND: ClassVar[str] = "forbidden"
     DOC: ClassVar[str] = "Modules that may not import others (first-party or external)."
+    IMPORTS: ClassVar[bool] = True
+    CHAINS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'from = ["app.domain"]\nto = ["app.web", "sqlalchemy"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("from", "from_", "modules", "The modules the rule restricts.", required=True),
         Field(

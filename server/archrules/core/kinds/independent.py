@@ -24,6 +24,9 @@ from archrules.core.types import Violation
 class IndependentRule(Rule):
     KIND: ClassVar[str] = "independent"
     DOC: ClassVar[str] = "Components that may not import each other."
+    IMPORTS: ClassVar[bool] = True
+    CHAINS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'modules = ["app.billing", "app.shipping"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field(
             "modules",

@@ -18,6 +18,8 @@ class InterfaceRule(Rule):
     DOC: ClassVar[str] = (
         "A package's public interface: outside it, only the modules it exposes may be imported."
     )
+    IMPORTS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'module = "app.billing"\nexpose = ["app.billing.api"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field(
             "module",

@@ -21,6 +21,9 @@ class LayersRule(Rule):
         "above; the modules of one layer written as an array are siblings that may not "
         "import each other."
     )
+    IMPORTS: ClassVar[bool] = True
+    CHAINS: ClassVar[bool] = True
+    EXAMPLE: ClassVar[str] = 'layers = ["app.web", "app.services", "app.domain"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field(
             "layers",

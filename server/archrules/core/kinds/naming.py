@@ -28,6 +28,7 @@ class NamingRule(Rule):
         "Naming conventions: the names of classes, functions and modules, and a class each "
         "module must define."
     )
+    EXAMPLE: ClassVar[str] = 'in = ["app.services"]\nclasses = "*Service"\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
         Field("classes", "classes", "pattern", "How classes are named." + _PATTERN),

@@ -16,6 +16,7 @@ from archrules.core.types import FILE_START, Violation
 class SizeRule(Rule):
     KIND: ClassVar[str] = "size"
     DOC: ClassVar[str] = "Limits on the size of modules and functions, in lines."
+    EXAMPLE: ClassVar[str] = 'in = ["app"]\nmax-function-lines = 60\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
         Field(
