@@ -40,7 +40,6 @@ from archrules.core.baseline import (
 )
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
-from archrules.core.conventions import KIND_NOTES
 from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
 from archrules.core.model import BUILTIN_RULES
@@ -611,7 +610,7 @@ def _rule_infos(project: Project) -> dict[str, RuleInfo]:
             adr_status=describe_status(adr) if adr else None,
             adr_decision=adr.decision if adr else "",
             adr_path=adr.path if adr else None,
-            note=KIND_NOTES.get(rule.kind, ""),
+            note=rule.NOTE,
         )
     return infos
 

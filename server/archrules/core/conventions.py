@@ -52,15 +52,6 @@ from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
 from archrules.core.rule import Rule
 from archrules.core.types import Definition, FileFacts, Range, Related, Violation
 
-# How a rule kind counts, said once by adapters (the text output's notes, hover, SARIF rule
-# descriptions) instead of on every finding.
-KIND_NOTES: dict[str, str] = {
-    "size": "a function's lines run from its def line to its last line, without decorators, "
-    "its docstring, blank lines and comment-only lines; a module's lines are its physical "
-    "lines",
-}
-
-
 def name_matches(pattern: str, name: str) -> bool:
     """A name style (``snake_case``, ``PascalCase``, ``UPPER_CASE``) or a name glob."""
     if pattern not in NAME_STYLES:

@@ -94,6 +94,9 @@ class Rule:
     EXAMPLE: ClassVar[str] = ""  # the keys of a typical table, as TOML (reference, tests)
     AT_LEAST_ONE: ClassVar[tuple[str, ...]] = ()  # keys of which one must be given
     DEFAULT_SEVERITY: ClassVar[Severity] = "error"
+    # how the kind counts, said once by adapters (the text output's notes, hover, SARIF rule
+    # descriptions) instead of on every finding
+    NOTE: ClassVar[str] = ""
     IMPORTS: ClassVar[bool] = False  # its findings are imports (importer -> imported)
     CHAINS: ClassVar[bool] = False  # it reports indirect chains too (``rules.ChainChecker``)
 

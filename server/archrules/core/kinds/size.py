@@ -30,6 +30,11 @@ class SizeRule(Rule):
             "docstring, blank and comment-only lines.",
         ),
     )
+    NOTE: ClassVar[str] = (
+        "a function's lines run from its def line to its last line, without decorators, "
+        "its docstring, blank lines and comment-only lines; a module's lines are its physical "
+        "lines"
+    )
     AT_LEAST_ONE: ClassVar[tuple[str, ...]] = ("max-module-lines", "max-function-lines")
 
     in_: tuple[ModuleExpr, ...] = ()
