@@ -52,6 +52,7 @@ from archrules.core.expressions import NAME_STYLES, ModuleExpr, glob_match
 from archrules.core.rule import Rule
 from archrules.core.types import Definition, FileFacts, Range, Related, Violation
 
+
 def name_matches(pattern: str, name: str) -> bool:
     """A name style (``snake_case``, ``PascalCase``, ``UPPER_CASE``) or a name glob."""
     if pattern not in NAME_STYLES:
