@@ -168,3 +168,30 @@ def test_the_python_hook_installs_archrules_and_refuses_a_violating_commit(
     _assert_gate(project, env)
     environments = list((tmp_path / "pre-commit-home").glob("repo*/py_env-*/bin/archrules"))
     assert len(environments) == 1
+
+
+def test_the_guides_local_hook_refuses_a_violating_commit_and_clones_nothing(
+    tmp_path: Path,
+) -> None:
+    """docs/guide.md step 6, as written: a `repo: local` hook; no hook repository exists and
+    nothing may be fetched (pre-commit would fail on any clone)."""
+    guide = (CHECKOUT / "docs" / "guide.md").read_text(encoding="utf-8")
+    step = guide[guide.index("## 6.") :]
+    config = step[step.index("```yaml\n") + len("```yaml\n") : step.index("```\n", 10)]
+    assert "repo: local" in config
+    env = _environment(tmp_path) | {"PIP_NO_INDEX": "1", "GIT_ALLOW_PROTOCOL": "none"}
+    project = tmp_path / "project"
+    project.mkdir()
+    assert _git(project, env, "init", "-q").returncode == 0
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    _assert_gate(project, env)
+    assert not list((tmp_path / "pre-commit-home").glob("repo*/"))  # nothing was cloned
