@@ -86,6 +86,12 @@ def _project(tmp_path: Path, env: dict[str, str], hook: str, args: str = "") -> 
     config = f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n"
     if args:
         config += f"        args: [{args}]\n"
+    _install(project, env, config)
+    return project
+
+
+def _install(project: Path, env: dict[str, str], config: str) -> None:
+    """Write the pre-commit config and install the git hook, as a user does."""
     (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     installed = subprocess.run(
         [sys.executable, "-m", "pre_commit", "install"],
@@ -96,7 +102,6 @@ def _project(tmp_path: Path, env: dict[str, str], hook: str, args: str = "") -> 
         check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    return project
 
 
 def _commit(project: Path, env: dict[str, str], files: dict[str, str], message: str) -> str:
@@ -183,15 +188,6 @@ def test_the_guides_local_hook_refuses_a_violating_commit_and_clones_nothing(
     project = tmp_path / "project"
     project.mkdir()
     assert _git(project, env, "init", "-q").returncode == 0
-    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
-    installed = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    _install(project, env, config)
     _assert_gate(project, env)
     assert not list((tmp_path / "pre-commit-home").glob("repo*/"))  # nothing was cloned

@@ -158,3 +158,16 @@ class Rule:
     def components(self) -> list[ModuleExpr]:
         """The expressions naming parts of the architecture, for the picture."""
         return []
+
+
+IN_FIELD = Field("in", "in_", "modules", "The modules the rule applies to.", required=True)
+
+
+@dataclass(frozen=True)
+class ScopedRule(Rule):
+    """A rule that applies to the modules its ``in`` names (conventions, ``external``)."""
+
+    in_: tuple[ModuleExpr, ...] = ()
+
+    def scope(self) -> tuple[ModuleExpr, ...]:
+        return self.in_

@@ -9,19 +9,19 @@ from typing import ClassVar
 
 from archrules.core.conventions import CheckedFile, ConventionChecker, absolute_target, in_scope
 from archrules.core.expressions import ModuleExpr
-from archrules.core.rule import Field, Rule, code_list, scope_text
+from archrules.core.rule import IN_FIELD, Field, ScopedRule, code_list, scope_text
 from archrules.core.types import Violation
 
 _DOTTED_NAME = re.compile(r"(?!\d)\w+(?:\.(?!\d)\w+)*")
 
 
 @dataclass(frozen=True)
-class CallsRule(Rule):
+class CallsRule(ScopedRule):
     KIND: ClassVar[str] = "calls"
     DOC: ClassVar[str] = "Names that may not be called or used in some modules."
     EXAMPLE: ClassVar[str] = 'in = ["app.domain"]\nforbid = ["print", "os.environ"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        IN_FIELD,
         Field("except-in", "except_in", "modules", "Modules of the scope where they are allowed."),
         Field(
             "forbid",
@@ -35,15 +35,11 @@ class CallsRule(Rule):
         ),
     )
 
-    in_: tuple[ModuleExpr, ...] = ()
     except_in: tuple[ModuleExpr, ...] = ()
     forbid: tuple[str, ...] = ()
 
     def checker(self) -> CallsChecker:
         return CallsChecker(self)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def summary(self) -> str:
         allowed_in = f" (allowed in {scope_text(self.except_in)})" if self.except_in else ""

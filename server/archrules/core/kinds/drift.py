@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from archrules.core.conventions import DriftChecker
-from archrules.core.expressions import ModuleExpr
-from archrules.core.rule import Field, Rule, scope_text
+from archrules.core.rule import IN_FIELD, Field, ScopedRule, scope_text
 from archrules.core.types import Severity
 
 
 @dataclass(frozen=True)
-class DriftRule(Rule):
+class DriftRule(ScopedRule):
     """Opt-in: a class or module whose name breaks a convention its siblings follow."""
 
     KIND: ClassVar[str] = "drift"
@@ -22,18 +21,11 @@ class DriftRule(Rule):
         "least 90 % of its siblings follow."
     )
     EXAMPLE: ClassVar[str] = 'in = ["app"]\n'
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
-    )
+    FIELDS: ClassVar[tuple[Field, ...]] = (IN_FIELD,)
     DEFAULT_SEVERITY: ClassVar[Severity] = "hint"
-
-    in_: tuple[ModuleExpr, ...] = ()
 
     def checker(self) -> DriftChecker:
         return DriftChecker(self, self.in_)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def summary(self) -> str:
         return f"drift convention in {scope_text(self.in_)}"

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from archrules.core.conventions import DuplicatesChecker
-from archrules.core.expressions import ModuleExpr
-from archrules.core.rule import Field, Rule, scope_text
+from archrules.core.rule import IN_FIELD, Field, ScopedRule, scope_text
 
 
 @dataclass(frozen=True)
-class DuplicatesRule(Rule):
+class DuplicatesRule(ScopedRule):
     KIND: ClassVar[str] = "duplicates"
     DOC: ClassVar[str] = (
         "Copied business logic: functions and methods whose bodies are the same after "
@@ -21,18 +20,14 @@ class DuplicatesRule(Rule):
     )
     EXAMPLE: ClassVar[str] = 'in = ["app"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        IN_FIELD,
         Field("min-lines", "min_lines", "count", "The shortest body reported, in lines."),
     )
 
-    in_: tuple[ModuleExpr, ...] = ()
     min_lines: int = 6
 
     def checker(self) -> DuplicatesChecker:
         return DuplicatesChecker(self, self.in_, self.min_lines)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def summary(self) -> str:
         return (

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
+from archrules.core.expressions import ImportExpr
+from archrules.core.rule import IN_FIELD, Field, Role, ScopedRule, code_list
 from archrules.core.rules import IGNORE_FIELD, Checker, Edge, is_ignored
 from archrules.core.types import Violation
 
@@ -16,7 +16,7 @@ _IDENTIFIER = re.compile(r"(?!\d)\w+")
 
 
 @dataclass(frozen=True)
-class ExternalRule(Rule):
+class ExternalRule(ScopedRule):
     KIND: ClassVar[str] = "external"
     DOC: ClassVar[str] = (
         "The third-party packages some modules may import; the standard library is always allowed."
@@ -24,7 +24,7 @@ class ExternalRule(Rule):
     IMPORTS: ClassVar[bool] = True
     EXAMPLE: ClassVar[str] = 'in = ["app.domain"]\nallow = ["attr"]\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        IN_FIELD,
         Field(
             "allow",
             "allow",
@@ -37,15 +37,11 @@ class ExternalRule(Rule):
         IGNORE_FIELD,
     )
 
-    in_: tuple[ModuleExpr, ...] = ()
     allow: tuple[str, ...] = ()  # top-level import names of third-party packages
     ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> ExternalChecker:
         return ExternalChecker(self)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def explain(self, module: str, checker: object) -> Role | None:
         if any(e.matches(module) for e in self.in_):

@@ -14,15 +14,14 @@ from archrules.core.conventions import (
     is_dunder,
     name_matches,
 )
-from archrules.core.expressions import ModuleExpr
-from archrules.core.rule import Field, Rule, scope_text
+from archrules.core.rule import IN_FIELD, Field, ScopedRule, scope_text
 from archrules.core.types import FILE_START, Violation
 
 _PATTERN = " A style (snake_case, PascalCase, UPPER_CASE) or a glob with '*' and '?'."
 
 
 @dataclass(frozen=True)
-class NamingRule(Rule):
+class NamingRule(ScopedRule):
     KIND: ClassVar[str] = "naming"
     DOC: ClassVar[str] = (
         "Naming conventions: the names of classes, functions and modules, and a class each "
@@ -30,7 +29,7 @@ class NamingRule(Rule):
     )
     EXAMPLE: ClassVar[str] = 'in = ["app.services"]\nclasses = "*Service"\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        IN_FIELD,
         Field("classes", "classes", "pattern", "How classes are named." + _PATTERN),
         Field(
             "functions", "functions", "pattern", "How functions and methods are named." + _PATTERN
@@ -45,7 +44,6 @@ class NamingRule(Rule):
     )
     AT_LEAST_ONE: ClassVar[tuple[str, ...]] = ("classes", "functions", "modules", "must-define")
 
-    in_: tuple[ModuleExpr, ...] = ()
     classes: str | None = None  # glob or one of NAME_STYLES
     functions: str | None = None
     modules: str | None = None
@@ -53,9 +51,6 @@ class NamingRule(Rule):
 
     def checker(self) -> NamingChecker:
         return NamingChecker(self)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def summary(self) -> str:
         parts = [

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from archrules.core.conventions import CheckedFile, ConventionChecker, in_scope
-from archrules.core.expressions import ModuleExpr
-from archrules.core.rule import Field, Rule, scope_text
+from archrules.core.rule import IN_FIELD, Field, ScopedRule, scope_text
 from archrules.core.types import FILE_START, Violation
 
 
 @dataclass(frozen=True)
-class SizeRule(Rule):
+class SizeRule(ScopedRule):
     KIND: ClassVar[str] = "size"
     DOC: ClassVar[str] = "Limits on the size of modules and functions, in lines."
     EXAMPLE: ClassVar[str] = 'in = ["app"]\nmax-function-lines = 60\n'
     FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("in", "in_", "modules", "The modules the rule applies to.", required=True),
+        IN_FIELD,
         Field(
             "max-module-lines", "max_module_lines", "count", "A module's physical lines, at most."
         ),
@@ -37,15 +36,11 @@ class SizeRule(Rule):
     )
     AT_LEAST_ONE: ClassVar[tuple[str, ...]] = ("max-module-lines", "max-function-lines")
 
-    in_: tuple[ModuleExpr, ...] = ()
     max_module_lines: int | None = None
     max_function_lines: int | None = None
 
     def checker(self) -> SizeChecker:
         return SizeChecker(self)
-
-    def scope(self) -> tuple[ModuleExpr, ...]:
-        return self.in_
 
     def summary(self) -> str:
         limits = [
