@@ -52,6 +52,11 @@ name = "ext"
 in = ["app.d"]
 allow = ["attrs"]
 
+[[protected]]
+name = "c-behind-a"
+modules = ["app.c"]
+allow = ["app.a"]
+
 [[naming]]
 name = "names"
 in = ["app"]
