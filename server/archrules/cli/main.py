@@ -42,11 +42,10 @@ from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
 from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
-from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
 from archrules.core.schema import json_schema_text, rule_reference
-from archrules.core.types import FILE_START, Violation, format_adr_id
+from archrules.core.types import BUILTIN_RULES, FILE_START, Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 # an unexpected exception (a bug in archrules): the spec's "usage, config or internal

@@ -11,9 +11,11 @@ from lsprotocol import types
 
 from archrules.core.adr import exception_slug, next_number, render_new_adr, slugify
 from archrules.core.kinds.interface import InterfaceRule
-from archrules.core.model import BUILTIN_RULES, EXCEPTION_ADR, UNUSED_EXCEPTION
 from archrules.core.types import (
     ADR_REFERENCE,
+    BUILTIN_RULES,
+    EXCEPTION_ADR,
+    UNUSED_EXCEPTION,
     ExceptionComment,
     Range,
     Violation,

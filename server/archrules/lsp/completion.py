@@ -8,8 +8,7 @@ import re
 from lsprotocol import types
 
 from archrules.core.adr import describe_status
-from archrules.core.model import BUILTIN_RULES
-from archrules.core.types import format_adr_id
+from archrules.core.types import BUILTIN_RULES, format_adr_id
 from archrules.lsp.server import ArchrulesServer
 
 _IN_RULES = re.compile(r"#\s*archrules:\s*allow\[([^\]]*)$")
