@@ -27,7 +27,7 @@ def register(server: ArchrulesServer) -> None:
             return None
         before = at.lines[at.line][: at.col] if at.line < len(at.lines) else ""
         state = server.state_for(at.path)
-        config = state.project.config if state is not None else None
+        config = state.config if state is not None else None
         if config is None or state is None:
             return None
         items: list[types.CompletionItem] = []
