@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archrules.core.adr import AdrSet, describe_status
+from archrules.core.adr import Adr, AdrSet, describe_status
 from archrules.core.config import Config
 from archrules.core.types import (
     ADR_STATUS,
@@ -162,9 +162,7 @@ def _exception_problems(
             )
         ]
     if adr.status in _NOT_IN_FORCE:
-        message = (
-            f"the exception cites {adr_id} ({adr.title}), which is {_status_text(adrs, adr.number)}"
-        )
+        message = f"the exception cites {adr_id} ({adr.title}), which is {_status_text(adrs, adr)}"
         return [builtin(EXCEPTION_ADR, path, where, message, key, comment.adr, "warning")]
     if require and adr.status != "accepted":
         message = (
@@ -175,10 +173,8 @@ def _exception_problems(
     return []
 
 
-def _status_text(adrs: AdrSet, number: int) -> str:
-    adr = adrs.get(number)
-    if adr is None:
-        return "missing"
+def _status_text(adrs: AdrSet, adr: Adr) -> str:
+    """An ADR's status, with its successor's title when it names one."""
     text = describe_status(adr)
     if adr.superseded_by is not None:
         successor = adrs.get(adr.superseded_by)
@@ -203,7 +199,7 @@ def rule_adr_warnings(config: Config, adrs: AdrSet) -> list[Violation]:
                 config.path,
                 rule.adr_range or rule.range,
                 f"rule {rule.name} cites {format_adr_id(rule.adr)} ({adr.title}), which is "
-                f"{_status_text(adrs, rule.adr)}",
+                f"{_status_text(adrs, adr)}",
                 (rule.name, format_adr_id(rule.adr)),
                 adr=rule.adr,
             )
