@@ -30,7 +30,7 @@ from pathlib import Path
 from archrules.core.baseline import Baseline, apply_baseline, entries_of
 from archrules.core.cache import FactsCache, Fingerprint
 from archrules.core.modules import module_name
-from archrules.core.project import Project, discover_files, load_project, read_all
+from archrules.core.project import Project, discover_files, load_project
 from archrules.core.types import FileFacts, Violation
 
 _FILE_MODES = {b"100644", b"100755"}
@@ -155,8 +155,8 @@ class _Borrowed(FactsCache):
     of REV with the bytes the cache knows for the same path today is not parsed again."""
 
     def __init__(self, cache_dir: Path, project: Project, old_root: Path) -> None:
-        assert project.config is not None and project.model is not None
-        super().__init__(cache_dir, project.config_path, project.model.wants_conventions)
+        assert project.config is not None and project.loaded
+        super().__init__(cache_dir, project.config_path, project.wants_conventions)
         self._old_root = old_root
         self._new_root = project.config.root_dir
 
@@ -208,11 +208,11 @@ def old_project(
         old_config.parent.mkdir(parents=True, exist_ok=True)
         old_config.write_text(project.config_text, encoding="utf-8")
         old = load_project(old_config)
-        if old.model is None or old.config is None:
+        if not old.loaded or old.config is None:
             yield None, {}
             return
         cache = None if cache_dir is None else _Borrowed(cache_dir, project, old.config.root_dir)
-        read_all(old.model, discover_files(old), cache, jobs)
+        old.read_files(discover_files(old), cache, jobs)
         renames: dict[str, str] = {}
         for before, after in renamed_files(base):
             old_name = module_name(tmp / before, old.config.roots)
@@ -272,7 +272,7 @@ def diff_findings(
     """``found`` (the project's findings above the baseline, in the checked paths) without
     those present at ``base``; and how many were present."""
     with old_project(project, base, jobs, cache_dir) as (old, renames):
-        if old is None or old.model is None:
+        if old is None or not old.loaded:
             return list(found), 0
-        before = [v for v in old.model.violations() if not select or v.rule in select]
-        return introduced(found, before, renames, set(old.model.modules()), baseline)
+        before = [v for v in old.violations() if not select or v.rule in select]
+        return introduced(found, before, renames, old.modules(), baseline)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from archrules.core.cache import default_cache_dir
 from archrules.core.config import find_config
-from archrules.core.picture import Picture, build_picture
+from archrules.core.picture import Picture
 from archrules.core.project import open_project
 from archrules.render.picture import GRAPH_FORMATS, render_picture, shown_path
 
@@ -53,7 +53,7 @@ class GraphError(Exception):
 def picture_for(config: Path, cache_dir: Path | None) -> Picture:
     """The picture of the project a config governs; raises GraphError (with a location)."""
     project = open_project(config, cache_dir=cache_dir)
-    if project.problems or project.model is None:
+    if project.problems or not project.loaded:
         cwd = Path.cwd()
         lines = [
             f"{shown_path(p.path, cwd)}:{p.range.line + 1}:{p.range.col + 1}: "
@@ -61,7 +61,7 @@ def picture_for(config: Path, cache_dir: Path | None) -> Picture:
             for p in project.problems
         ]
         raise GraphError("\n".join(lines) or f"{config}: the config has errors")
-    return build_picture(project.model)
+    return project.picture()
 
 
 def run_graph(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from archrules.cli.formats import (
     render,
     skipped_summary,
 )
-from archrules.core.adr import AdrSet, create_adr, describe_status, find_adr_directory, load_adrs
+from archrules.core.adr import AdrSet, create_adr, describe_status, load_adrs, new_adr_directory
 from archrules.core.baseline import (
     BASELINE_NAME,
     Baseline,
@@ -42,11 +42,10 @@ from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
 from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
-from archrules.core.model import BUILTIN_RULES
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
 from archrules.core.schema import json_schema_text, rule_reference
-from archrules.core.types import FILE_START, Violation, format_adr_id
+from archrules.core.types import BUILTIN_RULES, FILE_START, Violation, format_adr_id
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 # an unexpected exception (a bug in archrules): the spec's "usage, config or internal
@@ -445,7 +444,7 @@ def _collect(
         project = open_project(config_path, cache_dir=cache_dir, jobs=args.jobs, snapshot=True)
         for note in project.notes:
             print(f"archrules: warning: {note}", file=sys.stderr)
-        if project.problems or project.model is None or project.config is None:
+        if project.problems or not project.loaded or project.config is None:
             problems.extend(project.problems)
             continue
         _print_problems(project.warnings, "config warning")
@@ -494,7 +493,7 @@ def _check(args: argparse.Namespace) -> int:
     adr_titles: dict[int, str] = {}
     for item in opened:
         project = item.project
-        assert project.config is not None and project.model is not None
+        assert project.config is not None and project.adrs is not None
         found = [v for v in item.found if v.rule in select] if select else item.found
         baseline_path = args.baseline or project.config.root_dir / BASELINE_NAME
         baseline: Baseline | None = None
@@ -515,7 +514,7 @@ def _check(args: argparse.Namespace) -> int:
         reported.extend(found)
         files += project.file_count
         rules.update(_rule_infos(project))
-        adr_titles.update({n: adr.title for n, adr in project.model.adrs.adrs.items()})
+        adr_titles.update({n: adr.title for n, adr in project.adrs.adrs.items()})
     report = Report(
         cwd=Path.cwd(),
         violations=reported,
@@ -593,8 +592,8 @@ def _report_errors(fmt: str, errors: Sequence[ErrorInfo]) -> int:
 
 
 def _rule_infos(project: Project) -> dict[str, RuleInfo]:
-    assert project.config is not None and project.model is not None
-    adrs = project.model.adrs
+    adrs = project.adrs
+    assert project.config is not None and adrs is not None
     infos: dict[str, RuleInfo] = {}
     for name, (kind, severity, description) in BUILTIN_RULES.items():
         infos[name] = RuleInfo(name, kind, severity, description, None, None, None, "", None)
@@ -680,9 +679,7 @@ def _adrs_for(config: Path | None) -> tuple[Path, AdrSet]:
         _print_problems(result.problems)
         raise UsageError(f"{config_path}: the config has errors")
     cfg = result.config
-    directory = find_adr_directory(cfg.root_dir, cfg.adr_directory)
-    if directory is None:
-        directory = cfg.adr_directory or cfg.root_dir / "docs" / "adr"
+    directory = new_adr_directory(cfg.root_dir, cfg.adr_directory)
     return directory, load_adrs(directory)
 
 

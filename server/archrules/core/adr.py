@@ -106,6 +106,17 @@ def find_adr_directory(root_dir: Path, configured: Path | None) -> Path | None:
     return None
 
 
+def new_adr_directory(root_dir: Path, configured: Path | None, found: Path | None = None) -> Path:
+    """Where new ADRs go: the project's ADR directory (``found``, if loading its ADRs
+    found one, else :func:`find_adr_directory`), or ``docs/adr`` under ``root_dir`` when
+    there is none yet (``archrules adr new`` and the editor's *Record a new ADR* create it).
+    """
+    if found is not None:
+        return found
+    existing = find_adr_directory(root_dir, configured)
+    return existing if existing is not None else root_dir.absolute() / ADR_DIRECTORY_CANDIDATES[0]
+
+
 # --- Reading one file ----------------------------------------------------------------------
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
@@ -539,6 +550,33 @@ def render_new_adr(
     )
 
 
+@dataclass(frozen=True)
+class NewAdr:
+    """A record about to be created: its number, file and text."""
+
+    number: int
+    path: Path
+    text: str
+
+
+def plan_new_adr(
+    adrs: AdrSet,
+    directory: Path,
+    title: str,
+    date: str,
+    *,
+    context: str = "",
+    decision: str = "",
+    slug: str | None = None,
+) -> NewAdr:
+    """The next record of ``adrs`` in ``directory``: ``NNNN-slug.md`` (by default the
+    title's slug) from the MADR template, status ``proposed``."""
+    number = next_number(adrs)
+    path = directory / f"{number:04d}-{slug or slugify(title)}.md"
+    text = render_new_adr(number, title, date, context=context, decision=decision)
+    return NewAdr(number, path, text)
+
+
 def create_adr(directory: Path, title: str, date: str) -> Path:
     """Write ``NNNN-slug.md`` with the next number and return its path.
 
@@ -550,11 +588,9 @@ def create_adr(directory: Path, title: str, date: str) -> Path:
         raise ValueError("an ADR needs a title")
     directory = directory.absolute()
     directory.mkdir(parents=True, exist_ok=True)
-    number = next_number(load_adrs(directory))
-    path = directory / f"{number:04d}-{slugify(title)}.md"
-    text = render_new_adr(number, title, date)
-    write_atomic(path, text, overwrite=False)
-    return path
+    planned = plan_new_adr(load_adrs(directory), directory, title, date)
+    write_atomic(planned.path, planned.text, overwrite=False)
+    return planned.path
 
 
 def describe_status(adr: Adr) -> str:

@@ -5,9 +5,10 @@ the import rules of ``core.rules`` and the model runs them per file:
 
 * ``check_file`` (naming, size, calls) depends only on one file's facts and its module, so
   the model caches its results per file and recomputes them only when that file changes;
-* duplicates compare files: the model keeps an index body hash -> definitions, updated per
-  file, and asks :meth:`DuplicatesChecker.check_copies` about each hash whose copies
-  changed.
+* duplicates and drift compare files: ``core.crossfile`` keeps their indexes (body hash ->
+  definitions; package -> classes), updated per file, and asks
+  :meth:`DuplicatesChecker.check_copies` / :meth:`DriftChecker.check_siblings` about each
+  hash or package whose entries changed.
 
 What counts (recorded in ADR-0007):
 

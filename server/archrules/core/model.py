@@ -12,9 +12,10 @@ its direct violations. Changing one file re-reads that file only:
 * graph-wide results (indirect chains, cycles) are recomputed only if some file's edges
   changed;
 * convention results (naming, size, calls) are recomputed for the changed file only;
-  duplicates use an index body hash -> definitions, updated per file, and are recomputed
-  only for the hashes whose copies changed; drift (class names) likewise per package,
-  and module names when a file appears or disappears.
+  duplicates and drift, which compare files, keep their own indexes (``crossfile``),
+  updated per file and recomputed only for what the changed files can alter;
+* exception comments are applied, and the built-in findings made, by ``findings``;
+  every file's result is kept between queries and recomputed only when its inputs changed.
 
 Queries are lazy: a batch of updates costs one refresh. The invariant, tested with
 property-based tests: after any sequence of updates the model reports exactly what a
@@ -27,52 +28,32 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archrules.core.adr import AdrSet, describe_status
+from archrules.core.adr import AdrSet
 from archrules.core.config import Config, ConfigProblem
-from archrules.core.conventions import CheckedFile, Copy, Sibling
+from archrules.core.conventions import CheckedFile
+from archrules.core.crossfile import DriftIndex, DuplicatesIndex
 from archrules.core.expressions import ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.files import MAX_IMPORTS_PER_FILE, refuse_reason, too_many_imports
+from archrules.core.findings import (
+    apply_exceptions,
+    rule_adr_warnings,
+    syntax_error,
+    unreadable_file,
+)
 from archrules.core.kinds import compile_rules
 from archrules.core.modules import Classifier, module_name
 from archrules.core.modules import SourceFile as DiscoveredFile
 from archrules.core.rules import Category, Checker, Edge
 from archrules.core.types import (
     FILE_START,
-    Definition,
-    ExceptionComment,
     FileFacts,
     ImportFact,
-    Kind,
     Range,
-    Severity,
     Violation,
     format_adr_id,
     same_findings,
 )
-
-# Built-in rules: diagnostics about the sources and exceptions rather than the architecture.
-UNUSED_EXCEPTION = "unused-exception"
-EXCEPTION_ADR = "exception-adr"
-ADR_STATUS = "adr-status"
-SYNTAX_ERROR = "syntax-error"
-UNREADABLE_FILE = "unreadable-file"
-BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
-    UNUSED_EXCEPTION: ("exception", "hint", "An inline exception that silences nothing."),
-    EXCEPTION_ADR: (
-        "exception",
-        "error",
-        "An inline exception must cite an existing ADR; with require-for-exceptions, "
-        "an accepted one.",
-    ),
-    ADR_STATUS: ("adr", "warning", "A rule cites an ADR that is no longer in force."),
-    SYNTAX_ERROR: (
-        "source",
-        "warning",
-        "A file that does not parse; the imports that can be read are still checked.",
-    ),
-    UNREADABLE_FILE: ("source", "warning", "A source file that could not be read."),
-}
 
 
 def _same_shape(old: dict[str, list[Edge]], new: dict[str, list[Edge]]) -> bool:
@@ -112,25 +93,12 @@ class ProjectModel:
         self.adrs = adrs
         compiled = compile_rules(config.rules)
         self._checkers: list[Checker] = compiled.imports
-        self._conventions, self._duplicates, self._drift = (
-            compiled.files,
-            compiled.duplicates,
-            compiled.drift,
-        )
+        self._conventions = compiled.files
         # definitions and references are read only when a convention rule needs them
-        self.wants_conventions = bool(self._conventions or self._duplicates or self._drift)
-        # the duplicates index: body hash -> file -> its definitions with that hash
-        self._min_copy_lines = min((c.min_lines for c in self._duplicates), default=0)
-        self._copies: dict[str, dict[Path, tuple[Definition, ...]]] = {}
-        self._indexed: dict[Path, tuple[str, ...]] = {}  # file -> the hashes it is under
-        self._copy_results: dict[str, list[Violation]] = {}
-        self._copies_dirty: set[str] = set()
-        # drift: package -> file -> its module-level classes; results per (kind, package)
-        self._drift_classes: dict[str, dict[Path, tuple[Sibling, ...]]] = {}
-        self._drift_indexed: dict[Path, str] = {}  # file -> the package its classes are in
-        self._drift_dirty: set[str] = set()
-        self._drift_results: dict[tuple[str, str], list[Violation]] = {}
-        self._drift_owner: dict[str, Path] | None = None  # the module map last judged
+        self.wants_conventions = bool(self._conventions or compiled.duplicates or compiled.drift)
+        # the convention rules that compare files keep their own indexes (``crossfile``)
+        self._duplicates = DuplicatesIndex(compiled.duplicates)
+        self._drift = DriftIndex(compiled.drift)
         self._sources: dict[Path, _FileState] = {}
         self._module_names: dict[Path, tuple[str, bool, int]] = {}  # from discovery
         self._unreadable: dict[Path, str] = {}
@@ -242,8 +210,8 @@ class ProjectModel:
             return
         self._modules_dirty = True
         self._dirty.discard(path)
-        self._index_copies(path, None)
-        self._index_drift(path, None)
+        self._duplicates.remove(path)
+        self._drift.remove(path)
         if self._owner.get(source.module) == path:
             self._drop_edges(source.module)
 
@@ -406,111 +374,14 @@ class ProjectModel:
         source.conventions_owner = owner
         if not owner:  # a shadowed duplicate module
             source.conventions = []
-            self._index_copies(path, None)
-            self._index_drift(path, None)
+            self._duplicates.remove(path)
+            self._drift.remove(path)
             return
         view = CheckedFile(path, source.module, source.is_package, source.facts)
         source.conventions = [v for checker in self._conventions for v in checker.check_file(view)]
-        self._index_copies(path, source.facts.definitions)
-        self._index_drift(path, source)
-
-    def _index_drift(self, path: Path, source: _FileState | None) -> None:
-        """Put the file's module-level classes (None: none) in the drift index; the
-        packages whose classes change are marked for recomputation."""
-        if not self._drift:
-            return
-        package: str | None = None
-        new: tuple[Sibling, ...] = ()
-        if source is not None:
-            module = source.module
-            package = module if source.is_package else module.rpartition(".")[0]
-            new = tuple(
-                Sibling(path, module, d.name, d.qualname, d.name_range)
-                for d in source.facts.definitions
-                if d.kind == "class" and d.scope == "module"
-            )
-        old = self._drift_indexed.pop(path, None)
-        if old is not None and (old != package or not new):
-            bucket = self._drift_classes[old]
-            del bucket[path]
-            if not bucket:
-                del self._drift_classes[old]
-            self._drift_dirty.add(old)
-        if package is not None and new:
-            bucket = self._drift_classes.setdefault(package, {})
-            if bucket.get(path) != new:
-                bucket[path] = new
-                self._drift_dirty.add(package)
-            self._drift_indexed[path] = package
-
-    def _drift_violations(self) -> list[Violation]:
-        """Drift, recomputed for the packages whose classes changed, and for module names
-        when the module map changed (a file appeared or disappeared)."""
-        if not self._drift:
-            return []
-        if self._owner is not self._drift_owner:
-            self._drift_owner = self._owner
-            modules: dict[str, list[Sibling]] = {}
-            for module, path in self._owner.items():
-                package, _, name = module.rpartition(".")
-                modules.setdefault(package, []).append(Sibling(path, module, name, "", FILE_START))
-            for key in [key for key in self._drift_results if key[0] == "module"]:
-                del self._drift_results[key]
-            for package, siblings in modules.items():
-                found = [
-                    v for c in self._drift for v in c.check_siblings("module", package, siblings)
-                ]
-                if found:
-                    self._drift_results[("module", package)] = found
-        for package in self._drift_dirty:
-            siblings = [s for group in self._drift_classes.get(package, {}).values() for s in group]
-            found = [v for c in self._drift for v in c.check_siblings("class", package, siblings)]
-            if found:
-                self._drift_results[("class", package)] = found
-            else:
-                self._drift_results.pop(("class", package), None)
-        self._drift_dirty.clear()
-        return [v for found in self._drift_results.values() for v in found]
-
-    def _index_copies(self, path: Path, definitions: Sequence[Definition] | None) -> None:
-        """Put the file's definitions (None: none) in the duplicates index; the hashes
-        whose copies change are marked for recomputation."""
-        if not self._duplicates:
-            return
-        new: dict[str, list[Definition]] = {}
-        for definition in definitions or ():
-            if definition.body_hash is not None and definition.body_lines >= self._min_copy_lines:
-                new.setdefault(definition.body_hash, []).append(definition)
-        for old in self._indexed.pop(path, ()):
-            if old not in new:
-                bucket = self._copies[old]
-                del bucket[path]
-                if not bucket:
-                    del self._copies[old]
-                self._copies_dirty.add(old)
-        for body_hash, found in new.items():
-            bucket = self._copies.setdefault(body_hash, {})
-            if bucket.get(path) != tuple(found):
-                bucket[path] = tuple(found)
-                self._copies_dirty.add(body_hash)
-        if new:
-            self._indexed[path] = tuple(new)
-
-    def _copy_violations(self) -> list[Violation]:
-        """Duplicates, recomputed for the hashes whose copies changed since last time."""
-        for body_hash in self._copies_dirty:
-            copies = [
-                Copy(path, self._sources[path].module, definition)
-                for path, definitions in self._copies.get(body_hash, {}).items()
-                for definition in definitions
-            ]
-            found = [v for checker in self._duplicates for v in checker.check_copies(copies)]
-            if found:
-                self._copy_results[body_hash] = found
-            else:
-                self._copy_results.pop(body_hash, None)
-        self._copies_dirty.clear()
-        return [v for found in self._copy_results.values() for v in found]
+        definitions = source.facts.definitions
+        self._duplicates.update(path, source.module, definitions)
+        self._drift.update(path, source.module, source.is_package, definitions)
 
     def _target(self, source: _FileState, fact: ImportFact) -> str:
         """The absolute module an import names ("" if none: skipped, or beyond the top)."""
@@ -627,11 +498,11 @@ class ProjectModel:
         (``only``)."""
         self._refresh()
         extra = [
-            self._builtin(UNREADABLE_FILE, path, FILE_START, message, (str(path.name),))
+            unreadable_file(path, message)
             for path, message in self._unreadable.items()
             if only is None or path in only
         ]
-        extra.extend(self._rule_adr_warnings())
+        extra.extend(rule_adr_warnings(self.config, self.adrs))
         if graph and only is None:
             result = [*self._every_file(), *extra]
         else:
@@ -673,8 +544,8 @@ class ProjectModel:
         cross: dict[Path, list[Violation]] = {}
         for violation in (
             *self._graph_violations(),
-            *self._copy_violations(),
-            *self._drift_violations(),
+            *self._duplicates.findings(),
+            *self._drift.findings(self._owner),
         ):
             cross.setdefault(violation.path, []).append(violation)
         return cross
@@ -687,168 +558,11 @@ class ProjectModel:
         source = self._sources[path]
         found = [*source.direct, *source.conventions]
         if source.facts.syntax_error is not None:
-            problem = source.facts.syntax_error
-            found.append(
-                self._builtin(
-                    SYNTAX_ERROR,
-                    path,
-                    problem.range,
-                    f"syntax error: {problem.message} (the imports that can be read "
-                    "are still checked)",
-                    (source.module,),
-                )
-            )
+            found.append(syntax_error(path, source.module, source.facts.syntax_error))
         found.extend(cross)
-        return self._apply_exceptions(path, source, found, report_unused)
-
-    def _builtin(
-        self,
-        rule: str,
-        path: Path,
-        range_: Range,
-        message: str,
-        key: tuple[str, ...],
-        adr: int | None = None,
-        severity: Severity | None = None,
-    ) -> Violation:
-        kind, default_severity, _ = BUILTIN_RULES[rule]
-        return Violation(
-            rule=rule,
-            kind=kind,
-            severity=severity or default_severity,
-            path=path,
-            range=range_,
-            message=message,
-            adr=adr,
-            key=key,
+        return apply_exceptions(
+            self.config, self.adrs, path, source.module, source.facts, found, report_unused
         )
-
-    def _apply_exceptions(
-        self, path: Path, source: _FileState, found: list[Violation], report_unused: bool
-    ) -> list[Violation]:
-        comments = source.facts.exceptions
-        if not comments:
-            return found
-        # a finding on a line also belongs to the import statement or the (decorated)
-        # definition that starts earlier: an exception there applies to it
-        stmt_of_line: dict[int, int] = {}
-        for fact in source.facts.imports:
-            for r in (fact.module_range, fact.name_range):
-                if r is not None:
-                    stmt_of_line.setdefault(r.line, fact.stmt_line)
-        first_of_line = {d.name_range.line: d.first_line for d in source.facts.definitions}
-        used: set[tuple[int, str]] = set()
-        kept: list[Violation] = []
-        for violation in found:
-            line = violation.range.line
-            lines = {line, stmt_of_line.get(line, -1), first_of_line.get(line, -1)}
-            silenced = False
-            for i, comment in enumerate(comments):
-                target = comment.line + 1 if comment.own_line else comment.line
-                # module-level findings sit on the first line: a comment alone on the
-                # first line applies to them too (there is no line above)
-                if comment.line == 0 and line == 0:
-                    target = 0
-                if target in lines and violation.rule in comment.rules:
-                    used.add((i, violation.rule))
-                    silenced = True
-            if not silenced:
-                kept.append(violation)
-        for i, comment in enumerate(comments):
-            kept.extend(self._exception_problems(path, source, comment))
-            for rule, rule_range in zip(comment.rules, comment.rule_ranges, strict=False):
-                if (i, rule) in used or not report_unused:
-                    continue
-                known = self.config.rule(rule) is not None or rule in BUILTIN_RULES
-                message = (
-                    f"unused exception: allow[{rule}] silences nothing on this line"
-                    if known
-                    else f"unused exception: there is no rule named '{rule}'"
-                )
-                kept.append(
-                    self._builtin(
-                        UNUSED_EXCEPTION, path, rule_range, message, (source.module, rule)
-                    )
-                )
-        return kept
-
-    def _exception_problems(
-        self, path: Path, source: _FileState, comment: ExceptionComment
-    ) -> list[Violation]:
-        require = self.config.require_for_exceptions
-        rules = ", ".join(comment.rules)
-        if comment.adr is None:
-            if not require:
-                return []
-            return [
-                self._builtin(
-                    EXCEPTION_ADR,
-                    path,
-                    comment.range,
-                    f"the exception allow[{rules}] cites no ADR; this project requires one "
-                    "(require-for-exceptions)",
-                    (source.module, rules),
-                )
-            ]
-        adr_id = format_adr_id(comment.adr)
-        adr = self.adrs.get(comment.adr)
-        where = comment.adr_range or comment.range
-        key = (source.module, rules, adr_id)
-        if adr is None:
-            return [
-                self._builtin(
-                    EXCEPTION_ADR,
-                    path,
-                    where,
-                    f"the exception cites {adr_id}, which does not exist",
-                    key,
-                )
-            ]
-        if adr.status in ("rejected", "deprecated", "superseded"):
-            message = (
-                f"the exception cites {adr_id} ({adr.title}), which is "
-                f"{self._status_text(adr.number)}"
-            )
-            return [self._builtin(EXCEPTION_ADR, path, where, message, key, comment.adr, "warning")]
-        if require and adr.status != "accepted":
-            message = (
-                f"the exception cites {adr_id} ({adr.title}), which is {adr.status}, "
-                "not accepted (require-for-exceptions)"
-            )
-            return [self._builtin(EXCEPTION_ADR, path, where, message, key, comment.adr, "warning")]
-        return []
-
-    def _status_text(self, number: int) -> str:
-        adr = self.adrs.get(number)
-        if adr is None:
-            return "missing"
-        text = describe_status(adr)
-        if adr.superseded_by is not None:
-            successor = self.adrs.get(adr.superseded_by)
-            if successor is not None:
-                text += f" ({successor.title})"
-        return text
-
-    def _rule_adr_warnings(self) -> list[Violation]:
-        found: list[Violation] = []
-        for rule in self.config.rules:
-            if rule.adr is None:
-                continue
-            adr = self.adrs.get(rule.adr)
-            if adr is None or adr.status not in ("rejected", "deprecated", "superseded"):
-                continue
-            found.append(
-                self._builtin(
-                    ADR_STATUS,
-                    self.config.path,
-                    rule.adr_range or rule.range,
-                    f"rule {rule.name} cites {format_adr_id(rule.adr)} ({adr.title}), which is "
-                    f"{self._status_text(rule.adr)}",
-                    (rule.name, format_adr_id(rule.adr)),
-                    adr=rule.adr,
-                )
-            )
-        return found
 
     # --- config validation that needs the modules and ADRs -----------------------
 

@@ -39,6 +39,7 @@ from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes, read_regular, refuse_reason
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Discovery, Skipped, discover
+from archrules.core.picture import Picture, build_picture
 from archrules.core.pool import read_sources
 from archrules.core.types import FILE_START, FileFacts, Violation
 
@@ -67,6 +68,39 @@ class Project:
         if self.result is not None:
             return self.result.file_count
         return self.model.file_count if self.model is not None else 0
+
+    # --- what adapters ask of a project (they do not reach into the model) ------------
+
+    @property
+    def loaded(self) -> bool:
+        """The config loaded: the project can be checked (it may hold no file yet)."""
+        return self.model is not None
+
+    @property
+    def adrs(self) -> AdrSet | None:
+        """The project's ADRs, None if its config did not load."""
+        return self.model.adrs if self.model is not None else None
+
+    @property
+    def wants_conventions(self) -> bool:
+        """Whether files are read with their definitions (a convention rule needs them)."""
+        return self.model is not None and self.model.wants_conventions
+
+    def modules(self) -> set[str]:
+        """The first-party modules known so far, namespace packages included."""
+        return set(self.model.modules()) if self.model is not None else set()
+
+    def read_files(
+        self, paths: Iterable[Path], cache: FactsCache | None, jobs: int | None = None
+    ) -> None:
+        """Read these files into the project (``read_all``)."""
+        assert self.model is not None, "the config did not load"
+        read_all(self.model, paths, cache, jobs)
+
+    def picture(self) -> Picture:
+        """The architecture picture of what the project holds (``picture.build_picture``)."""
+        assert self.model is not None, "the config did not load"
+        return build_picture(self.model)
 
 
 def read_source(path: Path) -> tuple[bytes, str]:
@@ -263,7 +297,7 @@ def read_all(
 def open_cache(project: Project, cache_dir: Path | None) -> FactsCache | None:
     if cache_dir is None or project.config is None or project.model is None:
         return None
-    return FactsCache(cache_dir, project.config_path, project.model.wants_conventions)
+    return FactsCache(cache_dir, project.config_path, project.wants_conventions)
 
 
 def _adr_inputs(project: Project, seen: Inputs) -> None:

@@ -21,6 +21,32 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info", "hint")
 BuiltinKind = Literal["exception", "adr", "config", "source"]
 Kind = str
 
+# Built-in rules: findings about the sources, the exception comments and the ADRs rather
+# than the architecture (``core.findings`` makes them). Their names can be selected
+# (``--select``) and silenced like a config rule's.
+UNUSED_EXCEPTION = "unused-exception"
+EXCEPTION_ADR = "exception-adr"
+ADR_STATUS = "adr-status"
+SYNTAX_ERROR = "syntax-error"
+UNREADABLE_FILE = "unreadable-file"
+# name -> (kind, default severity, description)
+BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
+    UNUSED_EXCEPTION: ("exception", "hint", "An inline exception that silences nothing."),
+    EXCEPTION_ADR: (
+        "exception",
+        "error",
+        "An inline exception must cite an existing ADR; with require-for-exceptions, "
+        "an accepted one.",
+    ),
+    ADR_STATUS: ("adr", "warning", "A rule cites an ADR that is no longer in force."),
+    SYNTAX_ERROR: (
+        "source",
+        "warning",
+        "A file that does not parse; the imports that can be read are still checked.",
+    ),
+    UNREADABLE_FILE: ("source", "warning", "A source file that could not be read."),
+}
+
 
 class Range(NamedTuple):
     """A span of text. A named tuple, not a dataclass: there are two or three per import,

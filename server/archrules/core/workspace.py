@@ -21,12 +21,13 @@ Without ``defer`` (the default) everything happens at once, on the same code pat
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archrules.core.adr import AdrSet
+from archrules.core.adr import AdrSet, NewAdr, new_adr_directory, plan_new_adr
 from archrules.core.baseline import (
     BASELINE_NAME,
     Baseline,
@@ -35,11 +36,20 @@ from archrules.core.baseline import (
     load_baseline,
 )
 from archrules.core.cache import FactsCache
-from archrules.core.config import CONFIG_NAMES, ConfigProblem, find_config, find_configs_below
+from archrules.core.config import (
+    CONFIG_NAMES,
+    Config,
+    ConfigProblem,
+    find_config,
+    find_configs_below,
+)
+from archrules.core.explain import ModuleExplanation, explain_module
 from archrules.core.facts import decode_source, extract_facts
 from archrules.core.files import read_bytes
+from archrules.core.kinds.interface import InterfaceRule
 from archrules.core.model import ProjectModel
 from archrules.core.modules import Discovery, PathStatus, path_status
+from archrules.core.picture import Picture
 from archrules.core.project import (
     Project,
     Unparsed,
@@ -51,6 +61,7 @@ from archrules.core.project import (
     read_into,
     scan_project,
 )
+from archrules.core.rule import Rule
 from archrules.core.types import FileFacts, Violation
 
 
@@ -92,10 +103,115 @@ class ProjectState:
         discovered = self.discovered or self.project.model is None
         return discovered and not self.pending and not self.extracting
 
+    # --- what adapters ask of a project (documented here: they never reach into the
+    # model, ADR-0028) ---------------------------------------------------------------
+
     @property
     def adrs(self) -> AdrSet | None:
+        """The project's ADRs, None while no config of it has loaded."""
+        return self.project.adrs
+
+    @property
+    def config(self) -> Config | None:
+        """The config in force: the last one that loaded."""
+        return self.project.config
+
+    @property
+    def loaded(self) -> bool:
+        """Some config of this project loaded: it can be checked and asked about."""
+        return self.project.loaded
+
+    @property
+    def file_count(self) -> int:
+        """Files the project holds (read, or registered and being read)."""
+        return self.project.file_count
+
+    def rule(self, name: str) -> Rule | None:
+        """The config's rule of that name (None for a built-in rule or an unknown name)."""
+        config = self.project.config
+        return config.rule(name) if config is not None else None
+
+    def exposed_by(self, name: str) -> tuple[str, ...]:
+        """The modules the ``interface`` rule of that name exposes, as written (empty for
+        a rule of another kind, or none of that name)."""
+        rule = self.rule(name)
+        if not isinstance(rule, InterfaceRule):
+            return ()
+        return tuple(expr.text for expr in rule.expose)
+
+    def facts(self, path: Path) -> FileFacts | None:
+        """What was read from a file of this project: its imports, exception comments,
+        definitions; None if the project holds no such file."""
         model = self.project.model
-        return model.adrs if model is not None else None
+        return model.facts_of(path) if model is not None else None
+
+    def module_of(self, path: Path, *, unread: bool = False) -> str | None:
+        """The module a file of this project defines. ``unread``: also for a ``.py``
+        file not read yet (the tree is still being walked), named from its path."""
+        model = self.project.model
+        if model is None:
+            return None
+        module = model.module_of(path)
+        if module is None and unread and path.suffix == ".py":
+            found = model.module_for(path)
+            module = found[0] if found is not None else None
+        return module
+
+    def path_of(self, module: str) -> Path | None:
+        """The file that defines a module (None for namespace packages and externals)."""
+        model = self.project.model
+        return model.path_of(module) if model is not None else None
+
+    def is_first_party(self, module: str) -> bool:
+        """Whether the module (or a package of that name) is one of this project's."""
+        model = self.project.model
+        return model is not None and model.is_first_party(module)
+
+    def imported_on_line(self, module: str, line: int) -> set[str]:
+        """The modules that ``module``'s imports on a line (0-based) resolve to."""
+        model = self.project.model
+        if model is None:
+            return set()
+        return {
+            imported
+            for imported in model.successors(module)
+            if any(edge.range.line == line for edge in model.edges_between(module, imported))
+        }
+
+    def explain(self, module: str) -> ModuleExplanation:
+        """What the rules say of a module: its layer, what it may and may not import."""
+        assert self.project.model is not None, "the config did not load"
+        return explain_module(self.project.model, module)
+
+    def hypothetical(self, importer: str, imported: str, path: Path) -> list[Violation]:
+        """What a direct import of ``imported`` by ``importer`` (in ``path``) would break."""
+        model = self.project.model
+        return model.hypothetical(importer, imported, path) if model is not None else []
+
+    def picture(self) -> Picture | None:
+        """The architecture picture of the files read so far; None if no config loaded."""
+        return self.project.picture() if self.project.loaded else None
+
+    def plan_adr(
+        self,
+        title: str,
+        *,
+        context: str = "",
+        decision: str = "",
+        slug: str | None = None,
+        date: str | None = None,
+    ) -> NewAdr | None:
+        """The next ADR of this project (its number, file and text), not written: in the
+        ADR directory, or where ``archrules adr new`` would create it
+        (``adr.new_adr_directory``). None if no config loaded."""
+        config, adrs = self.project.config, self.adrs
+        if config is None or adrs is None:
+            return None
+        directory = new_adr_directory(config.root_dir, config.adr_directory, adrs.directory)
+        today = date or datetime.date.today().isoformat()
+        return plan_new_adr(
+            adrs, directory, title, today, context=context, decision=decision, slug=slug
+        )
 
 
 @dataclass(frozen=True)
@@ -417,6 +533,21 @@ class Workspace:
             return None
         state.extracting.add(path)
         return Extraction(config_path, state.project, read, model.wants_conventions)
+
+    def open_text(self, path: Path) -> str | None:
+        """The text of an open document (what the editor shows), None if it is not open."""
+        return self.overlays.get(path)
+
+    def text(self, path: Path) -> str:
+        """A file's text as the engine sees it: the open document's, else the disk's
+        ("" if it cannot be read)."""
+        text = self.overlays.get(path)
+        if text is None:
+            try:
+                text = decode_source(read_bytes(path))
+            except OSError:
+                text = ""
+        return text
 
     def module_path(self, near: Path, module: str) -> Path | None:
         """The file that defines ``module`` in the project governing ``near``; before that

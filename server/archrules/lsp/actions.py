@@ -4,16 +4,16 @@ from the interface module that re-exports the name."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from lsprotocol import types
 
-from archrules.core.adr import exception_slug, next_number, render_new_adr, slugify
-from archrules.core.kinds.interface import InterfaceRule
-from archrules.core.model import BUILTIN_RULES, EXCEPTION_ADR, UNUSED_EXCEPTION
+from archrules.core.adr import exception_slug
 from archrules.core.types import (
     ADR_REFERENCE,
+    BUILTIN_RULES,
+    EXCEPTION_ADR,
+    UNUSED_EXCEPTION,
     ExceptionComment,
     Range,
     Violation,
@@ -54,7 +54,7 @@ class Edits:
     def __init__(self, server: ArchrulesServer, path: Path) -> None:
         self.server, self.path = server, path
         self.lines = server.lines_of(path)
-        text = server.engine.overlays.get(path)
+        text = server.engine.open_text(path)
         self.eol = "\r\n" if text is not None and "\r\n" in text else "\n"
         self.edits: list[types.TextEdit] = []
 
@@ -90,8 +90,7 @@ def allow_edit(
     edits = Edits(server, violation.path)
     line = violation.range.line
     text = edits.lines[line] if line < len(edits.lines) else ""
-    model = state.project.model
-    facts = model.facts_of(violation.path) if model is not None else None
+    facts = state.facts(violation.path)
     existing = _comment_on(facts.exceptions, line) if facts is not None else None
     if existing is not None and existing.rule_ranges:
         last = existing.rule_ranges[-1]
@@ -153,19 +152,13 @@ def new_adr_edits(
     slug: str | None = None,
 ) -> tuple[int, Path, list[types.TextDocumentEdit | types.CreateFile]]:
     """Create the next ``NNNN-slug.md`` (by default the title's slug) from the MADR
-    template, as workspace edits."""
-    adrs = state.adrs
-    config = state.project.config
-    assert adrs is not None and config is not None
-    directory = adrs.directory or config.adr_directory or config.root_dir / "docs" / "adr"
-    number = next_number(adrs)
-    path = directory / f"{number:04d}-{slug or slugify(title)}.md"
-    date = datetime.date.today().isoformat()
-    text = render_new_adr(number, title, date, context=context, decision=decision)
-    uri = server.uri(path)
+    template (``ProjectState.plan_adr``), as workspace edits."""
+    planned = state.plan_adr(title, context=context, decision=decision, slug=slug)
+    assert planned is not None
+    uri = server.uri(planned.path)
     return (
-        number,
-        path,
+        planned.number,
+        planned.path,
         [
             types.CreateFile(
                 uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)
@@ -178,7 +171,7 @@ def new_adr_edits(
                             start=types.Position(line=0, character=0),
                             end=types.Position(line=0, character=0),
                         ),
-                        new_text=text,
+                        new_text=planned.text,
                     )
                 ],
             ),
@@ -215,8 +208,7 @@ def _record_adr_action(
 
 
 def _exception_at(state: ProjectState, path: Path, r: Range) -> ExceptionComment | None:
-    model = state.project.model
-    facts = model.facts_of(path) if model is not None else None
+    facts = state.facts(path)
     for comment in facts.exceptions if facts is not None else ():
         if comment.range.line == r.line and comment.range.col <= r.col <= comment.range.end_col:
             return comment
@@ -293,12 +285,11 @@ def _interface_action(
     violation: Violation,
     diags: list[types.Diagnostic],
 ) -> types.CodeAction | None:
-    model, config = state.project.model, state.project.config
-    if model is None or config is None or violation.imported is None:
+    if violation.imported is None:
         return None
-    rule = config.rule(violation.rule)
-    facts = model.facts_of(violation.path)
-    if not isinstance(rule, InterfaceRule) or facts is None:
+    exposed_modules = state.exposed_by(violation.rule)
+    facts = state.facts(violation.path)
+    if not exposed_modules or facts is None:
         return None
     fact = next(
         (f for f in facts.imports if f.module_range == violation.range and f.name and f.level == 0),
@@ -306,8 +297,7 @@ def _interface_action(
     )
     if fact is None or fact.name is None:
         return None
-    for expose in rule.expose:
-        exposed = expose.text
+    for exposed in exposed_modules:
         exposed_path = server.engine.module_path(violation.path, exposed)
         exposed_facts = server.engine.read_now(exposed_path) if exposed_path is not None else None
         if exposed_facts is None or exposed == violation.imported:
@@ -327,7 +317,7 @@ def actions_for(
     server: ArchrulesServer, path: Path, r: Range, context: list[types.Diagnostic]
 ) -> list[types.CodeAction]:
     state = server.state_for(path)
-    if state is None or state.project.model is None:
+    if state is None or not state.loaded:
         return []
     server.ensure_checked()
     lines = server.lines_of(path)

@@ -31,11 +31,7 @@ def register(server: ArchrulesServer) -> None:
         return {
             "version": __version__,
             "configs": [str(path) for path in sorted(server.engine.projects)],
-            "files": sum(
-                s.project.model.file_count
-                for s in server.engine.projects.values()
-                if s.project.model is not None
-            ),
+            "files": sum(s.file_count for s in server.engine.projects.values()),
             "indexed": done,
             "discovered": total,
             "indexing": server.indexing,
@@ -52,12 +48,8 @@ def register(server: ArchrulesServer) -> None:
         uri = _uri_argument(args)
         path = server.document_path(uri) if uri else None
         state = server.state_for(path) if path is not None else None
-        model = state.project.model if state is not None else None
-        module = model.module_of(path) if model is not None and path is not None else None
-        if module is None and model is not None and path is not None and path.suffix == ".py":
-            # not read yet (the tree is still being walked): its name follows from its path
-            found = model.module_for(path)
-            module = found[0] if found is not None else None
+        # a file not read yet (the tree is still being walked) is named from its path
+        module = state.module_of(path, unread=True) if state is not None and path else None
         if state is None or module is None:
             return {
                 "module": None,

@@ -8,8 +8,7 @@ import re
 from lsprotocol import types
 
 from archrules.core.adr import describe_status
-from archrules.core.model import BUILTIN_RULES
-from archrules.core.types import format_adr_id
+from archrules.core.types import BUILTIN_RULES, format_adr_id
 from archrules.lsp.server import ArchrulesServer
 
 _IN_RULES = re.compile(r"#\s*archrules:\s*allow\[([^\]]*)$")
@@ -28,7 +27,7 @@ def register(server: ArchrulesServer) -> None:
             return None
         before = at.lines[at.line][: at.col] if at.line < len(at.lines) else ""
         state = server.state_for(at.path)
-        config = state.project.config if state is not None else None
+        config = state.config if state is not None else None
         if config is None or state is None:
             return None
         items: list[types.CompletionItem] = []

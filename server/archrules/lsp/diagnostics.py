@@ -11,8 +11,7 @@ from lsprotocol import types
 from archrules.core.adr import AdrSet
 from archrules.core.config import ConfigProblem
 from archrules.core.groups import FindingGroup
-from archrules.core.model import SYNTAX_ERROR
-from archrules.core.types import Range, Violation, adr_label, format_adr_id
+from archrules.core.types import SYNTAX_ERROR, Range, Violation, adr_label, format_adr_id
 from archrules.lsp.convert import to_client_range
 from archrules.lsp.server import ArchrulesServer
 from archrules.lsp.store import result_id

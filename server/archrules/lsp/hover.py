@@ -7,8 +7,6 @@ from __future__ import annotations
 from lsprotocol import types
 
 from archrules.core.adr import Adr, AdrSet, describe_status
-from archrules.core.explain import explain_module
-from archrules.core.model import ProjectModel
 from archrules.core.rule import Rule
 from archrules.core.types import FILE_START, Range, Violation, adr_label, format_adr_id
 from archrules.core.workspace import ProjectState
@@ -35,8 +33,7 @@ def adr_markdown(adrs: AdrSet | None, number: int | None) -> list[str]:
 
 def violation_markdown(violation: Violation, state: ProjectState | None) -> str:
     adrs = state.adrs if state is not None else None
-    config = state.project.config if state is not None else None
-    rule = config.rule(violation.rule) if config is not None else None
+    rule = state.rule(violation.rule) if state is not None else None
     parts = [f"**archrules: `{violation.rule}`** ({violation.kind}, {violation.severity})"]
     parts.append(violation.message)
     if len(violation.chain) > 2:
@@ -49,9 +46,7 @@ def violation_markdown(violation: Violation, state: ProjectState | None) -> str:
 
 def module_markdown(state: ProjectState, module: str) -> tuple[str | None, str]:
     """The module's layer (for status bars) and a Markdown explanation."""
-    model = state.project.model
-    assert model is not None
-    explanation = explain_module(model, module)
+    explanation = state.explain(module)
     parts = [f"**Module `{module}`**"]
     if not explanation.roles:
         parts.append("No archrules rule constrains this module.")
@@ -83,10 +78,10 @@ def _contains(r: Range, line: int, col: int) -> bool:
 def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
     path, line, col = at.path, at.line, at.col
     state = server.state_for(path)
-    if state is None or state.project.model is None:
+    if state is None or not state.loaded:
         return None
     if state.config_path == path:
-        config = state.project.config
+        config = state.config
         for rule in config.rules if config is not None else ():
             for r in (rule.range, rule.adr_range):
                 if r is not None and _contains(r, line, col):
@@ -97,8 +92,7 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
     if here:
         text = "\n\n---\n\n".join(violation_markdown(v, state) for v in here)
         return text, here[0].range
-    model = state.project.model
-    module = model.module_of(path)
+    module = state.module_of(path)
     if module is None:
         return None
     found = defining_module(state, path, at.lines, line, col)
@@ -108,8 +102,8 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
             return text, FILE_START
         return None
     name, defined_in, where = found
-    layer = explain_module(model, defined_in).layer
-    if _named_on_line(model, module, line, defined_in):
+    layer = state.explain(defined_in).layer
+    if _named_on_line(state, module, line, defined_in):
         # the import names the module that defines it: "x is defined in x" tells nothing;
         # say what the rules say of it, or nothing (a violation would have been shown above)
         if layer is None:
@@ -118,7 +112,7 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
     parts = [f"`{name}` is defined in `{defined_in}`"]
     if layer is not None:
         parts[0] += f" (layer `{layer}`)"
-    for violation in model.hypothetical(module, defined_in, path):
+    for violation in state.hypothetical(module, defined_in, path):
         parts.append(
             f"Re-exported from a module `{module}` may not import: {violation.message} "
             f"(rule `{violation.rule}`)"
@@ -127,15 +121,13 @@ def _hover(server: ArchrulesServer, at: Located) -> tuple[str, Range] | None:
     return "\n\n".join(parts), where
 
 
-def _named_on_line(model: ProjectModel, module: str, line: int, defined_in: str) -> bool:
+def _named_on_line(state: ProjectState, module: str, line: int, defined_in: str) -> bool:
     """Whether an import on the line names ``defined_in`` itself (or a module inside it,
     as ``import a.b`` names ``a``): then the name is not re-exported from elsewhere."""
-    for imported in model.successors(module):
-        if imported != defined_in and not imported.startswith(defined_in + "."):
-            continue
-        if any(edge.range.line == line for edge in model.edges_between(module, imported)):
-            return True
-    return False
+    return any(
+        imported == defined_in or imported.startswith(defined_in + ".")
+        for imported in state.imported_on_line(module, line)
+    )
 
 
 def register(server: ArchrulesServer) -> None:

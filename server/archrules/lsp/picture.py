@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from archrules.core.picture import build_picture
 from archrules.core.workspace import ProjectState
 from archrules.lsp.server import ArchrulesServer
 from archrules.render.picture import render_html
@@ -41,10 +40,9 @@ def register(server: ArchrulesServer) -> None:
             first = first.get("uri")
         path = server.document_path(first) if isinstance(first, str) else None
         state = _state(server, path)
-        model = state.project.model if state is not None else None
-        if state is None or model is None:
+        picture = state.picture() if state is not None else None
+        if state is None or picture is None:
             return None
-        picture = build_picture(model)
         return {
             "config": str(state.config_path),
             "html": render_html(picture),

@@ -40,11 +40,9 @@ def defining_module(
     """(name, the module that defines it, the name's range) for an imported name at the
     position, or None when the position is not on an import or jedi finds nothing.
     ``lines``: the document as the engine sees it (``ArchrulesServer.lines_of``)."""
-    model, config = state.project.model, state.project.config
-    if model is None or config is None:
-        return None
-    facts = model.facts_of(path)
-    if facts is None:
+    config = state.config
+    facts = state.facts(path)
+    if config is None or facts is None:
         return None
     on_import = any(
         r is not None and r.line == line and r.col <= col <= r.end_col
@@ -78,7 +76,7 @@ def defining_module(
         module_path = name.module_path
         module: str | None = None
         if module_path is not None:
-            module = model.module_of(Path(module_path))
+            module = state.module_of(Path(module_path))
         module = module or name.module_name
         if module:
             return lines[line][start:end], module, Range(line, start, line, end)

@@ -31,8 +31,6 @@ from pygls.lsp.server import LanguageServer
 
 from archrules import __version__
 from archrules.core.config import find_configs_below
-from archrules.core.facts import decode_source
-from archrules.core.files import read_bytes
 from archrules.core.project import extract_many, scan_project
 from archrules.core.reading.text import split_lines
 from archrules.core.types import FileFacts, Violation
@@ -242,13 +240,7 @@ class ArchrulesServer(LanguageServer):
     def lines_of(self, path: Path) -> list[str]:
         """The text of a file as the engine sees it: the open buffer, else the disk."""
         self.flush()
-        text = self.engine.overlays.get(path)
-        if text is None:
-            try:
-                text = decode_source(read_bytes(path))
-            except OSError:
-                text = ""
-        return split_lines(text)
+        return split_lines(self.engine.text(path))
 
     def document_path(self, uri: str) -> Path | None:
         path = uri_to_path(uri)

@@ -76,14 +76,12 @@ class Tools:
         return text
 
     def _project_of_module(self, workspace: Workspace, module: str) -> ProjectState:
-        states = [s for s in workspace.add_folder(self.root) if s.project.model is not None]
+        states = [s for s in workspace.add_folder(self.root) if s.loaded]
         index_all(workspace)
         if not states:
             raise ToolError(f"no usable archrules project in {self.root}")
-        known = [s for s in states if s.project.model and s.project.model.path_of(module)]
-        first_party = [
-            s for s in states if s.project.model and s.project.model.is_first_party(module)
-        ]
+        known = [s for s in states if s.path_of(module)]
+        first_party = [s for s in states if s.is_first_party(module)]
         found = known or first_party or (states if len(states) == 1 else [])
         if not found:
             raise ToolError(f"{module}: no archrules project in {self.root} has this module")
