@@ -16,7 +16,6 @@ from pathlib import Path
 
 from archrules.core.adr import AdrSet, describe_status
 from archrules.core.config import Config
-from archrules.core.explain import explain_module
 from archrules.core.expressions import ImportExpr
 from archrules.core.files import read_bytes, write_atomic
 from archrules.core.rule import Rule, code_list
@@ -59,7 +58,7 @@ def project_of(workspace: Workspace, path: Path) -> ProjectState:
 
 
 def usable(state: ProjectState) -> ProjectState:
-    if state.project.model is None or state.project.config is None:
+    if not state.loaded:
         problems = state.problems or state.project.problems
         first = problems[0] if problems else None
         where = (
@@ -72,8 +71,9 @@ def usable(state: ProjectState) -> ProjectState:
 
 
 def _config(state: ProjectState) -> Config:
-    assert state.project.config is not None
-    return state.project.config
+    config = state.config
+    assert config is not None
+    return config
 
 
 def _adrs(state: ProjectState) -> AdrSet:
@@ -161,11 +161,9 @@ def module_brief(
 ) -> str:
     """The brief of one module: its layer, what it may and may not import, the rules and
     the ADR decisions behind them, and (given ``findings``) what is wrong in it now."""
-    model = state.project.model
-    assert model is not None
     config, adrs = _config(state), _adrs(state)
     root = config.root_dir
-    explanation = explain_module(model, module)
+    explanation = state.explain(module)
     where = f"`{_shown(path, root)}`, module `{module}`" if path is not None else f"`{module}`"
     parts = [f"# archrules: {where}"]
     parts.append(
@@ -219,9 +217,7 @@ def file_brief(workspace: Workspace, path: Path) -> tuple[ProjectState, str, str
     """``archrules context FILE``: the project, the module a file defines, its brief."""
     path = Path(os.path.abspath(path))
     state = project_of(workspace, path)
-    model = state.project.model
-    assert model is not None
-    module = model.module_of(path)
+    module = state.module_of(path)
     if module is None:
         raise ContextError(f"{path}: not a module checked by {state.config_path}")
     findings = workspace.project_results(state).get(path, [])
@@ -230,10 +226,8 @@ def file_brief(workspace: Workspace, path: Path) -> tuple[ProjectState, str, str
 
 def import_verdict(state: ProjectState, importer: str, imported: str) -> str:
     """May ``importer`` import ``imported`` directly? What each rule says of that import."""
-    model = state.project.model
-    assert model is not None
-    path = model.path_of(importer) or _config(state).root_dir / "<proposed>"
-    found = model.hypothetical(importer, imported, path)
+    path = state.path_of(importer) or _config(state).root_dir / "<proposed>"
+    found = state.hypothetical(importer, imported, path)
     if not found:
         return (
             f"`{importer}` may import `{imported}`: no rule forbids it as a direct import "
@@ -264,9 +258,7 @@ def check_proposed(workspace: Workspace, path: Path, text: str) -> tuple[Project
     before = workspace.project_results(state)
     workspace.set_text(path, text)
     try:
-        model = state.project.model
-        assert model is not None
-        module = model.module_of(path)
+        module = state.module_of(path)
         after = workspace.project_results(state)
     finally:
         workspace.close(path)
