@@ -129,6 +129,17 @@ def diagnostic(message: str = "a imports b", line: int = 1, **changes: object) -
     return types.Diagnostic(**fields)  # type: ignore[arg-type]
 
 
+def related_at(line: int, message: str = "b imports c") -> list[types.DiagnosticRelatedInformation]:
+    where = types.Range(
+        start=types.Position(line=line, character=0), end=types.Position(line=line, character=1)
+    )
+    return [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri="file:///srv/b.py", range=where), message=message
+        )
+    ]
+
+
 def test_equal_diagnostics_have_equal_result_ids_and_any_visible_change_a_new_one() -> None:
     base = [diagnostic(), diagnostic("c imports d", line=4)]
     assert result_id(base) == result_id([diagnostic(), diagnostic("c imports d", line=4)])
@@ -143,3 +154,13 @@ def test_equal_diagnostics_have_equal_result_ids_and_any_visible_change_a_new_on
     ]
     ids = {result_id(d) for d in changed}
     assert len(ids) == len(changed) and result_id(base) not in ids
+
+
+def test_a_pulled_result_id_changes_when_only_related_information_changes() -> None:
+    """A chain's other import moved, or the group behind a finding grew: the push side
+    resends the diagnostic (see above), so a pulling client must not be told "unchanged"
+    and keep showing the old locations and counts."""
+    before = [diagnostic(related_information=related_at(3))]
+    moved = [diagnostic(related_information=related_at(4))]
+    grown = [diagnostic(related_information=related_at(3, "b imports c: 3 modules reach"))]
+    assert len({result_id(before), result_id(moved), result_id(grown)}) == 3
