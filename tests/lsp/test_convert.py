@@ -118,5 +118,8 @@ def test_uris_percent_encode_what_they_must_and_decode_what_clients_send(tmp_pat
     assert uri.startswith("file:///") and " " not in uri and "#" not in uri.split("///", 1)[1]
     assert uri_to_path(uri) == path
     assert uri_to_path("file:///srv/a%20b/c%C3%BC.py") == Path("/srv/a b/cü.py")
+    # malformed file URIs name no file (and raise nothing)
+    for malformed in ("file:", "file://", "file://[::1/a.py"):
+        assert uri_to_path(malformed) is None, malformed
     for other in ("git:/srv/a.py?%7B%7D", "vscode-notebook-cell:/x.ipynb#W1", "https://x/a.py"):
         assert uri_to_path(other) is None, other
