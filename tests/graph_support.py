@@ -1,6 +1,6 @@
 """An import graph in memory, for unit tests of the import-rule checkers: no files, no
 parser, no model. Rules come from config text through the public entry points
-(``load_config``, ``compile_rules``), never from checker classes by name."""
+(``load_config``, ``kinds.compile_rules``), never from checker classes by name."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import textwrap
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from archrules.core.config import Rule, load_config
-from archrules.core.rules import Category, Checker, Edge, compile_rules
+from archrules.core.config import load_config
+from archrules.core.kinds import compile_rules
+from archrules.core.rule import Rule
+from archrules.core.rules import Category, Checker, Edge
 from archrules.core.types import Range, Violation
 
 ROOT = Path("/virtual")
@@ -25,7 +27,8 @@ def rules_from_toml(text: str) -> list[Rule]:
 
 
 def checkers_from_toml(text: str) -> list[Checker]:
-    return compile_rules(rules_from_toml(text))
+    """The import checkers of the rules (the ones that see the import graph)."""
+    return compile_rules(rules_from_toml(text)).imports
 
 
 class MemoryGraph:
