@@ -76,7 +76,9 @@ class DiagnosticsStore:
 
 
 def result_id(diagnostics: list[types.Diagnostic]) -> str:
+    """Identifies everything a client shows of the diagnostics, related information too: a
+    pull answered "unchanged" must mean what a push would not have resent."""
     digest = hashlib.sha256()
     for d in diagnostics:
-        digest.update(repr((d.range, d.message, d.code, d.severity)).encode())
+        digest.update(repr(d).encode())
     return digest.hexdigest()[:16]
