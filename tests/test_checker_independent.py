@@ -64,3 +64,9 @@ def test_ignores() -> None:
     assert check(contexts('ignore = ["app.orders.a -> app.billing.api"]'), graph) == [
         "app.catalog.x -> app.billing.api"
     ]
+
+
+def test_a_third_party_package_named_as_a_component_is_never_a_target() -> None:
+    config = '[[independent]]\nname = "apart"\nmodules = ["app.a", "requests"]\n'
+    assert check(config, {"app.a.x": ["requests"]}) == []
+    assert check(config, {"app.a.x": ["app.util"], "app.util": ["requests"]}) == []

@@ -170,3 +170,12 @@ def test_wildcard_layer_expressions() -> None:
     """
     graph = {"app.shop.deep.models": ["app.blog.views"], "app.blog.views": ["app.blog.models"]}
     assert check(config, graph) == ["app.shop.deep.models -> app.blog.views"]
+
+
+def test_a_third_party_package_named_as_a_layer_is_never_a_target() -> None:
+    """Layers judge first-party imports: a direct import of a package named as a layer is
+    not reported, so a chain into it is not either (it used to be: the chain search marked
+    packages for forbidden's sake)."""
+    config = '[[layers]]\nname = "stack"\nlayers = ["requests", "app.web"]\n'
+    assert check(config, {"app.web.x": ["requests"]}) == []
+    assert check(config, {"app.web.x": ["app.util"], "app.util": ["requests"]}) == []

@@ -151,6 +151,9 @@ class ChainChecker(Checker):
 
     indirect: bool
     ignore: tuple[ImportExpr, ...]
+    # may a chain end in a module that is not first-party (forbidden names packages); else
+    # such a module is never a target, as ``check_import`` judges first-party imports only
+    external_targets = False
     _scopes: dict[str, _Scope] | None = None
 
     def group(self, module: str) -> int | None:
@@ -257,7 +260,9 @@ class ChainChecker(Checker):
         def is_free(module: str) -> bool:
             return module in groups and groups[module] is None
 
-        def bits(module: str) -> int:  # externals too: forbidden may name packages
+        def bits(module: str) -> int:
+            if module not in groups and not self.external_targets:
+                return 0  # a third-party module is never a target of this rule
             g = group(module)
             return 0 if g is None else 1 << g
 

@@ -78,6 +78,8 @@ class ForbiddenChecker(ChainChecker):
     ``p.a.x -> p.a.y`` is not (both are in the target ``p.a``); with ``to = ["p.a.x"]``,
     ``p.a.y -> p.a.x`` is forbidden."""
 
+    external_targets = True
+
     def __init__(self, rule: ForbiddenRule) -> None:
         self.rule = rule
         self.indirect = rule.indirect
