@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import importlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -578,8 +578,10 @@ def _expand_detailed(detailed: dict[str, Any]) -> list[tuple[str, ...]]:
     return [(h, *middle, t) for h in heads for t in tails]
 
 
-def _add_chain(found: Findings, chain: Sequence[str]) -> None:
-    chain = tuple(normalise(m) for m in chain)
+def _add_chain(
+    found: Findings, chain: Sequence[str], norm: Callable[[str], str] = normalise
+) -> None:
+    chain = tuple(norm(m) for m in chain)
     if len(chain) == 2:
         found.direct.add((chain[0], chain[1]))
     else:
@@ -594,24 +596,38 @@ def run_importlinter(graph: grimp.ImportGraph, case: Case) -> Findings:
     if isinstance(c, Independence):
         options: dict[str, Any] = {"modules": list(c.modules)}
         check = IndependenceContract("oracle", _session(case), options).check(graph, verbose=False)
-        found = Findings(broken=not check.kept)
-        for dep in check.metadata["invalid_chains"]:
-            found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
-            for route in dep["chains"]:
-                for chain in _expand_detailed(route):
-                    _add_chain(found, chain)
-        return found
+        return check_findings("independence", check.kept, check.metadata)
     options = {
         "source_modules": list(c.sources),
         "forbidden_modules": list(c.targets),
         "allow_indirect_imports": str(not c.indirect),
     }
     check = ForbiddenContract("oracle", _session(case), options).check(graph, verbose=False)
-    found = Findings(broken=not check.kept)
-    for dep in check.metadata["invalid_chains"]:
+    return check_findings("forbidden", check.kept, check.metadata)
+
+
+def check_findings(
+    kind: str, kept: bool, metadata: dict[str, Any], norm: Callable[[str], str] = normalise
+) -> Findings:
+    """The findings in an import-linter ``ContractCheck`` of a layers, independence or
+    forbidden contract (its ``kept`` and ``metadata``, also as read back from JSON);
+    ``norm`` names external modules as archrules is compared."""
+    found = Findings(broken=not kept)
+    if kind == "layers":
+        for dep in metadata["invalid_dependencies"]:
+            found.pairs.add((dep["importer"], dep["imported"]))
+            for route in dep["routes"]:
+                for chain in _expand_detailed(route):
+                    _add_chain(found, chain, norm)
+        return found
+    for dep in metadata["invalid_chains"]:
         found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
         for links in dep["chains"]:
-            _add_chain(found, [links[0]["importer"], *(x["imported"] for x in links)])
+            if kind == "independence":
+                for chain in _expand_detailed(links):
+                    _add_chain(found, chain, norm)
+            else:
+                _add_chain(found, [links[0]["importer"], *(x["imported"] for x in links)], norm)
     return found
 
 
@@ -637,10 +653,4 @@ def _run_layers(graph: grimp.ImportGraph, case: Case, c: Layers) -> Findings:
     if c.containers:
         options["containers"] = list(c.containers)
     check = LayersContract("oracle", _session(case), options).check(graph, verbose=False)
-    found = Findings(broken=not check.kept)
-    for dep in check.metadata["invalid_dependencies"]:
-        found.pairs.add((dep["importer"], dep["imported"]))
-        for route in dep["routes"]:
-            for chain in _expand_detailed(route):
-                _add_chain(found, chain)
-    return found
+    return check_findings("layers", check.kept, check.metadata)
