@@ -153,8 +153,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the project in PATH (default: .) and propose an archrules.toml: "
         "layers inferred from the imports between each main package's children, naming "
         "conventions that hold for at least 90 % of the names, size limits at the 95th "
-        "percentile. Each rule comes with its evidence as comments. Prints the proposal; "
-        "writes PATH/archrules.toml only with --write. Nothing is imported or executed.",
+        "percentile. Each rule comes with its evidence as comments. With --from-import-linter "
+        "or --from-tach, translates that tool's configuration instead, naming what has no "
+        "equivalent on stderr and in the file. Prints the proposal; writes PATH/archrules.toml "
+        "only with --write. Nothing is imported or executed.",
     )
     init.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project root")
     init.add_argument("--write", action="store_true", help="write PATH/archrules.toml")
