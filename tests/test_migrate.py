@@ -13,7 +13,7 @@ import pytest
 import tomllib
 
 from archrules.core.config import load_config
-from archrules.core.migrate import MigrationError, slug, tach
+from archrules.core.migrate import MigrationError, find_roots, slug, tach, toml_value
 from archrules.core.migrate import importlinter as il
 from cli_support import run
 from migration_support import compare_import_linter, compare_tach
@@ -499,3 +499,37 @@ def test_init_help_names_the_migrations(
         run(["init", "--help"], tmp_path, capsys, monkeypatch)
     out = capsys.readouterr().out
     assert "--from-import-linter [FILE]" in out and "--from-tach [FILE]" in out
+
+
+def test_source_roots_are_found_where_the_packages_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "code/src/shop/__init__.py": "",
+            "tools.py": "",
+            ".venv/lib/other/__init__.py": "",
+            "env/pyvenv.cfg": "",
+            "env/other/__init__.py": "",
+            "build/other/__init__.py": "",
+        },
+    )
+    assert find_roots(tmp_path, ["shop.web", "tools", "other"]) == (
+        ["code/src", "."],
+        ["other"],
+    )
+    write_tree(
+        tmp_path,
+        {".importlinter": "[importlinter]\nroot_packages =\n    shop\n    other\n"},
+    )
+    migration = il.migrate(tmp_path)
+    assert tomllib.loads(migration.text)["project"]["roots"] == ["code/src"]
+    assert migration.notes == (
+        "the package(s) other were not found in the project's directory or two levels below "
+        "it: check [project] roots",
+    )
+    assert "# note: the package(s) other were not found" in migration.text
+    code, _, err = run(["init", "--from-import-linter"], tmp_path, capsys, monkeypatch)
+    assert code == 0 and "archrules: note: the package(s) other were not found" in err
+    assert toml_value(3) == "3"

@@ -99,7 +99,9 @@ Disagreements found, and which tool is right:
    independent = false }``) and ``ignore_imports`` (archrules' ``ignore-exact``, the
    expressions translated by ``archrules init --from-import-linter``; with
    ``unmatched_ignore_imports_alerting = "none"`` and ``warn-unmatched-ignores = false``,
-   since most random expressions match no import); no disagreement found. archrules'
+   since most random expressions match no import); no disagreement found, nor in 4,500
+   more cases with random seeds (1,500 per kind: 388 layers cases with such siblings, 972
+   cases with an ``ignore_imports`` entry that matches an import). archrules'
    subtree ``ignore`` matches differently (``a -> b`` covers what is below both) and is
    not compared.
 6. Namespace packages (not generated): grimp skips a directory without ``__init__.py``

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from archrules.core.explain import explain_module
 from archrules.core.expressions import ImportExpr, ModuleExpr
 from archrules.core.project import Project
 from support import summary
@@ -249,3 +250,17 @@ def test_every_import_rule_takes_ignore_exact(project: Make, kind: str) -> None:
     exempt = [f'"{a} -> {b}"' for _, a, b, _ in before]
     after = findings(project, config + f"ignore-exact = [{', '.join(exempt)}]\n", files)
     assert after == []
+
+
+def test_explain_and_summary_of_an_open_layer(project: Make) -> None:
+    config = (
+        '[project]\nroots = ["src"]\n[[layers]]\nname = "tiers"\n'
+        'layers = [{ modules = ["app.web", "app.api"], independent = false }, ["app.core"]]\n'
+    )
+    p = project(config, TREE)
+    assert p.model is not None and p.config is not None
+    (role,) = explain_module(p.model, "app.web.views").roles
+    assert role.may_import == ("app.core", "app.api")
+    assert role.may_not_import == ()
+    (rule,) = p.config.rules
+    assert rule.summary().startswith("layers, top to bottom: `app.web` : `app.api` > `app.core`;")

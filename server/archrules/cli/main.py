@@ -799,6 +799,8 @@ def _migrate(args: argparse.Namespace, root: Path, target: Path) -> int:
         raise UsageError(str(error)) from error
     for item in migration.unmapped:
         print(f"archrules: no equivalent in archrules: {item}", file=sys.stderr)
+    for note in migration.notes:
+        print(f"archrules: note: {note}", file=sys.stderr)
     source = _rel(migration.source.absolute(), Path.cwd())
     if not args.write:
         sys.stdout.write(migration.text)

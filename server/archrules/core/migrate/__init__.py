@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class Migration:
     text: str  # the archrules.toml
     rules: int
     unmapped: tuple[str, ...]  # what has no equivalent, one sentence each
+    notes: tuple[str, ...] = ()  # what to check by hand (a package not found)
 
 
 def toml_value(value: object) -> str:
@@ -101,7 +102,7 @@ def render(
     project: Sequence[tuple[str, object]],
     rules: Sequence[RuleOut],
     unmapped: Sequence[str],
-    notes: Iterable[str] = (),
+    notes: Sequence[str] = (),
 ) -> Migration:
     head = [
         f"# archrules.toml migrated by `archrules init --from-{tool}` from {source.name}.",
@@ -116,13 +117,13 @@ def render(
     parts = ["\n".join(head) + "\n"]
     parts.append("[project]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in project))
     parts += [rule.render() for rule in rules]
-    return Migration(source, "\n".join(parts), len(rules), tuple(unmapped))
+    return Migration(source, "\n".join(parts), len(rules), tuple(unmapped), tuple(notes))
 
 
 def find_roots(root_dir: Path, packages: Sequence[str]) -> tuple[list[str], list[str]]:
     """The source roots (relative, ``/``-separated) holding the top-level packages, and the
     packages found in none. Looks at ``root_dir`` and up to two levels below it (``src``,
-    ``python``, ``libs/x/src``), skipping hidden and virtual-environment directories."""
+    ``code/src``), skipping hidden, build and virtual-environment directories."""
     roots: list[str] = []
     missing: list[str] = []
     for package in packages:

@@ -157,8 +157,8 @@ def migrate(root_dir: Path, path: Path | None = None) -> Migration:
     roots, missing = find_roots(root_dir, packages)
     if missing:
         notes.append(
-            f"the package(s) {', '.join(missing)} were not found below {root_dir}: "
-            "check [project] roots"
+            f"the package(s) {', '.join(missing)} were not found in the project's directory "
+            "or two levels below it: check [project] roots"
         )
     project: list[tuple[str, object]] = [("roots", roots or ["."])]
     if not _bool(session.get("exclude_type_checking_imports"), False):
