@@ -13,8 +13,9 @@ import pytest
 import tomllib
 
 from archrules.core.config import load_config
-from archrules.core.migrate import MigrationError, find_roots, slug, tach, toml_value
+from archrules.core.migrate import MigrationError, tach
 from archrules.core.migrate import importlinter as il
+from archrules.core.migrate.common import find_roots, slug, toml_value
 from cli_support import run
 from migration_support import compare_import_linter, compare_tach
 from support import write_tree

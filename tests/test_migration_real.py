@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import tomllib
 
-from archrules.core.migrate import toml_value
+from archrules.core.migrate.common import toml_value
 from migration_support import compare_import_linter, compare_tach
 
 DATA = Path(__file__).parent / "data" / "migration"

@@ -42,9 +42,7 @@ from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
 from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
-from archrules.core.migrate import MigrationError
-from archrules.core.migrate.importlinter import migrate as migrate_importlinter
-from archrules.core.migrate.tach import migrate as migrate_tach
+from archrules.core.migrate import MigrationError, migrate_importlinter, migrate_tach
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
 from archrules.core.schema import json_schema_text, rule_reference

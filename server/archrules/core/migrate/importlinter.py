@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from archrules.core.files import read_text
-from archrules.core.migrate import (
+from archrules.core.migrate.common import (
     Migration,
     MigrationError,
     Names,

@@ -28,7 +28,7 @@ from typing import Any
 
 from archrules.core.expressions import glob_match
 from archrules.core.files import read_text
-from archrules.core.migrate import Migration, MigrationError, Names, RuleOut, render
+from archrules.core.migrate.common import Migration, MigrationError, Names, RuleOut, render
 
 if sys.version_info >= (3, 11):
     import tomllib
