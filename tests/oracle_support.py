@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import importlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from importlinter.contracts.forbidden import ForbiddenContract
 from importlinter.contracts.independence import IndependenceContract
 from importlinter.contracts.layers import LayersContract
 
+from archrules.core.migrate.importlinter import import_expr
 from archrules.core.project import open_project
 from archrules.core.types import Violation
 
@@ -65,6 +66,7 @@ class Stmt:
     # (``import m.ghost.deeper``, ``from m.ghost import thing``): archrules resolves it to the
     # nearest existing module ``m``; grimp, which drops the last part at most once, drops it.
     ghost_of: str | None = None
+    target: str = ""  # the module the statement names ("" for an external package)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Layers:
     containers: tuple[str, ...] = ()
     closed: bool = False
     indirect: bool = True
+    open_levels: frozenset[int] = frozenset()  # levels whose siblings may import each other
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class Case:
     stmts: tuple[Stmt, ...]
     contract: Contract
     check_type_checking: bool = False  # archrules "check" == grimp keeping them
+    # import-linter's ignore_imports (exact modules, wildcards); archrules' ignore-exact
+    ignores: tuple[str, ...] = ()
 
     @property
     def externals(self) -> bool:
@@ -139,6 +144,7 @@ class Case:
         out = [
             f"contract: {self.contract}",
             f"type-checking imports checked: {self.check_type_checking}",
+            f"ignore_imports: {list(self.ignores)}",
         ]
         for path, text in sorted(self.sources().items()):
             out.append(f"--- {path}")
@@ -264,6 +270,7 @@ def statements(
         return draw(st.sampled_from(focus if focus and draw(st.booleans()) else tree.modules))
 
     ghost_of: str | None = None
+    target = ""  # an external package: no module of the tree
     importer = module()
     if externals and odds(draw, 1, 6):
         text = draw(
@@ -306,7 +313,7 @@ def statements(
         else:
             text = relative_statement(tree, importer, target, form == "relative-name")
     wrap = draw(st.sampled_from(["plain"] * 4 + ["function", "type-checking"]))
-    return Stmt(importer, text, wrap, ghost_of)
+    return Stmt(importer, text, wrap, ghost_of, target)
 
 
 def _levels(draw: st.DrawFn, names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -331,11 +338,37 @@ def layers_contracts(draw: st.DrawFn, tree: Tree, containers: bool) -> Layers:
         )
         assume(len(names) >= 2)
         chosen = draw(st.permutations(names))[: draw(st.integers(2, len(names)))]
-        return Layers(_levels(draw, chosen), cs, closed, indirect)
+        levels = _levels(draw, chosen)
+        return Layers(levels, cs, closed, indirect, _open_levels(draw, levels))
     candidates = [m for m in tree.modules if m != TOP]
     chosen = unnested(draw(st.permutations(candidates)))[: draw(st.integers(2, 5))]
     assume(len(chosen) >= 2)
-    return Layers(_levels(draw, chosen), (), closed, indirect)
+    levels = _levels(draw, chosen)
+    return Layers(levels, (), closed, indirect, _open_levels(draw, levels))
+
+
+def _open_levels(draw: st.DrawFn, levels: tuple[tuple[str, ...], ...]) -> frozenset[int]:
+    """Some levels of siblings may import each other (import-linter's ``a : b``)."""
+    return frozenset(i for i, level in enumerate(levels) if len(level) > 1 and odds(draw, 1, 3))
+
+
+@st.composite
+def ignores(draw: st.DrawFn, tree: Tree, stmts: Sequence[Stmt], focus: Sequence[str]) -> str:
+    """An import-linter ``ignore_imports`` expression: an importer of some statement (or
+    its parent's children, ``*``) and a module the contract names (or its descendants,
+    ``**``), so that many match an import and cut a finding or a chain."""
+    named = [s for s in stmts if s.target]
+    if named and odds(draw, 3, 4):  # an import the case makes
+        stmt = draw(st.sampled_from(named))
+        importer, imported = stmt.importer, stmt.target
+    else:
+        importer = draw(st.sampled_from([s.importer for s in stmts] or list(tree.modules)))
+        imported = draw(st.sampled_from(list(focus) or list(tree.modules)))
+    if parent(importer) and odds(draw, 1, 4):
+        importer = f"{parent(importer)}.*"
+    if tree.children(imported) and odds(draw, 1, 4):
+        imported = f"{imported}.**"
+    return f"{importer} -> {imported}"
 
 
 @st.composite
@@ -385,7 +418,10 @@ def cases(draw: st.DrawFn, kind: str) -> Case:
     externals = isinstance(contract, Forbidden)
     n = draw(st.sampled_from(range(21)))
     stmts = draw(st.lists(statements(tree, focus, externals), min_size=n, max_size=n))
-    return Case(tree, tuple(stmts), contract, draw(st.booleans()))
+    closed = isinstance(contract, Layers) and contract.closed  # grimp directly: no ignores
+    n_ignores = 0 if closed else draw(st.sampled_from([0, 0, 0, 1, 2]))
+    chosen = draw(st.lists(ignores(tree, stmts, focus), min_size=n_ignores, max_size=n_ignores))
+    return Case(tree, tuple(stmts), contract, draw(st.booleans()), tuple(chosen))
 
 
 def contract_modules(contract: Contract) -> list[str]:
@@ -424,27 +460,35 @@ def _toml_list(items: Iterable[str]) -> str:
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
+def _layer(level: tuple[str, ...], open_level: bool) -> str:
+    if open_level:
+        return f"{{ modules = {_toml_list(level)}, independent = false }}"
+    return _toml_list(level) if len(level) > 1 else f'"{level[0]}"'
+
+
 def archrules_config(case: Case) -> str:
     c = case.contract
     mode = "check" if case.check_type_checking else "ignore"
     head = f'[project]\nroots = ["src"]\ntype-checking-imports = "{mode}"\n\n'
+    tail = ""
+    if case.ignores:  # the migration's translation of import-linter's expressions
+        exact = [import_expr(e) for e in case.ignores]
+        tail = f"ignore-exact = {_toml_list(exact)}\nwarn-unmatched-ignores = false\n"
     if isinstance(c, Layers):
-        layers = ", ".join(
-            _toml_list(level) if len(level) > 1 else f'"{level[0]}"' for level in c.layers
-        )
+        layers = ", ".join(_layer(level, i in c.open_levels) for i, level in enumerate(c.layers))
         return head + (
             f'[[layers]]\nname = "rule"\nlayers = [{layers}]\n'
             f"containers = {_toml_list(c.containers)}\n"
-            f"closed = {str(c.closed).lower()}\nindirect = {str(c.indirect).lower()}\n"
+            f"closed = {str(c.closed).lower()}\nindirect = {str(c.indirect).lower()}\n{tail}"
         )
     if isinstance(c, Forbidden):
         return head + (
             f'[[forbidden]]\nname = "rule"\nfrom = {_toml_list(c.sources)}\n'
-            f"to = {_toml_list(c.targets)}\nindirect = {str(c.indirect).lower()}\n"
+            f"to = {_toml_list(c.targets)}\nindirect = {str(c.indirect).lower()}\n{tail}"
         )
     return head + (
         f'[[independent]]\nname = "rule"\nmodules = {_toml_list(c.modules)}\n'
-        f"indirect = {str(c.indirect).lower()}\n"
+        f"indirect = {str(c.indirect).lower()}\n{tail}"
     )
 
 
@@ -569,6 +613,13 @@ def _session(case: Case) -> dict[str, Any]:
     return {"root_packages": [TOP], "include_external_packages": str(case.externals)}
 
 
+def _ignoring(case: Case, options: dict[str, Any]) -> dict[str, Any]:
+    if case.ignores:
+        options["ignore_imports"] = list(case.ignores)
+        options["unmatched_ignore_imports_alerting"] = "none"
+    return options
+
+
 def _expand_detailed(detailed: dict[str, Any]) -> list[tuple[str, ...]]:
     """Every chain a DetailedChain stands for: extra heads and tails fan in and out."""
     links = detailed["chain"]
@@ -578,8 +629,10 @@ def _expand_detailed(detailed: dict[str, Any]) -> list[tuple[str, ...]]:
     return [(h, *middle, t) for h in heads for t in tails]
 
 
-def _add_chain(found: Findings, chain: Sequence[str]) -> None:
-    chain = tuple(normalise(m) for m in chain)
+def _add_chain(
+    found: Findings, chain: Sequence[str], norm: Callable[[str], str] = normalise
+) -> None:
+    chain = tuple(norm(m) for m in chain)
     if len(chain) == 2:
         found.direct.add((chain[0], chain[1]))
     else:
@@ -592,26 +645,41 @@ def run_importlinter(graph: grimp.ImportGraph, case: Case) -> Findings:
     if isinstance(c, Layers):
         return _run_layers(graph, case, c)
     if isinstance(c, Independence):
-        options: dict[str, Any] = {"modules": list(c.modules)}
+        options: dict[str, Any] = _ignoring(case, {"modules": list(c.modules)})
         check = IndependenceContract("oracle", _session(case), options).check(graph, verbose=False)
-        found = Findings(broken=not check.kept)
-        for dep in check.metadata["invalid_chains"]:
-            found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
-            for route in dep["chains"]:
-                for chain in _expand_detailed(route):
-                    _add_chain(found, chain)
-        return found
+        return check_findings("independence", check.kept, check.metadata)
     options = {
         "source_modules": list(c.sources),
         "forbidden_modules": list(c.targets),
         "allow_indirect_imports": str(not c.indirect),
     }
+    _ignoring(case, options)
     check = ForbiddenContract("oracle", _session(case), options).check(graph, verbose=False)
-    found = Findings(broken=not check.kept)
-    for dep in check.metadata["invalid_chains"]:
+    return check_findings("forbidden", check.kept, check.metadata)
+
+
+def check_findings(
+    kind: str, kept: bool, metadata: dict[str, Any], norm: Callable[[str], str] = normalise
+) -> Findings:
+    """The findings in an import-linter ``ContractCheck`` of a layers, independence or
+    forbidden contract (its ``kept`` and ``metadata``, also as read back from JSON);
+    ``norm`` names external modules as archrules is compared."""
+    found = Findings(broken=not kept)
+    if kind == "layers":
+        for dep in metadata["invalid_dependencies"]:
+            found.pairs.add((dep["importer"], dep["imported"]))
+            for route in dep["routes"]:
+                for chain in _expand_detailed(route):
+                    _add_chain(found, chain, norm)
+        return found
+    for dep in metadata["invalid_chains"]:
         found.pairs.add((dep["downstream_module"], dep["upstream_module"]))
         for links in dep["chains"]:
-            _add_chain(found, [links[0]["importer"], *(x["imported"] for x in links)])
+            if kind == "independence":
+                for chain in _expand_detailed(links):
+                    _add_chain(found, chain, norm)
+            else:
+                _add_chain(found, [links[0]["importer"], *(x["imported"] for x in links)], norm)
     return found
 
 
@@ -619,7 +687,10 @@ def _run_layers(graph: grimp.ImportGraph, case: Case, c: Layers) -> Findings:
     if c.closed:
         # import-linter 2.16 has no option for closed layers; grimp, underneath it, does.
         # archrules' `closed = true` closes every layer.
-        levels = [grimp.Layer(*level, independent=True, closed=True) for level in c.layers]
+        levels = [
+            grimp.Layer(*level, independent=i not in c.open_levels, closed=True)
+            for i, level in enumerate(c.layers)
+        ]
         deps = graph.find_illegal_dependencies_for_layers(levels, containers=set(c.containers))
         found = Findings(broken=bool(deps))
         for dep in deps:
@@ -632,15 +703,13 @@ def _run_layers(graph: grimp.ImportGraph, case: Case, c: Layers) -> Findings:
     # every layer optional in containers: archrules only asks that a layer exist somewhere
     fmt = "({})" if c.containers else "{}"
     options: dict[str, Any] = {
-        "layers": [" | ".join(fmt.format(n) for n in level) for level in c.layers]
+        "layers": [
+            (" : " if i in c.open_levels else " | ").join(fmt.format(n) for n in level)
+            for i, level in enumerate(c.layers)
+        ]
     }
+    _ignoring(case, options)
     if c.containers:
         options["containers"] = list(c.containers)
     check = LayersContract("oracle", _session(case), options).check(graph, verbose=False)
-    found = Findings(broken=not check.kept)
-    for dep in check.metadata["invalid_dependencies"]:
-        found.pairs.add((dep["importer"], dep["imported"]))
-        for route in dep["routes"]:
-            for chain in _expand_detailed(route):
-                _add_chain(found, chain)
-    return found
+    return check_findings("layers", check.kept, check.metadata)

@@ -307,7 +307,8 @@ def test_pyproject_problems_point_into_the_table() -> None:
         (
             Range(5, 0, 5, 3),
             "unknown key 'nme' in [[tool.archrules.layers]] (did you mean 'name'?); allowed keys:"
-            " name, adr, severity, description, layers, containers, closed, indirect, ignore",
+            " name, adr, severity, description, layers, containers, closed, indirect, optional,"
+            " exhaustive, exhaustive-ignores, ignore, ignore-exact, warn-unmatched-ignores",
         ),
     ]
 
@@ -548,7 +549,8 @@ def test_unknown_key_in_a_rule() -> None:
         (
             Range(4, 0, 4, 8),
             "unknown key 'indirekt' in [[forbidden]] (did you mean 'indirect'?); allowed keys:"
-            " name, adr, severity, description, from, to, indirect, ignore",
+            " name, adr, severity, description, from, to, indirect, ignore, ignore-exact,"
+            " warn-unmatched-ignores",
         )
     ]
 
@@ -786,8 +788,8 @@ def test_bad_layer_entries() -> None:
         (Range(5, 8, 5, 9), "each module of a layer must be a string, not an integer"),
         (
             Range(6, 2, 6, 3),
-            "each entry of 'layers' must be a module expression or an array of them,"
-            " not an integer",
+            "each entry of 'layers' must be a module expression, an array of them or a table"
+            " { modules = [...] }, not an integer",
         ),
         (Range(7, 2, 7, 7), "'c d' is not a module expression: bad part 'c d'"),
     ]

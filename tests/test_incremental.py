@@ -29,6 +29,15 @@ roots = ["src"]
 name = "layers"
 layers = [["app.a", "app.b"], "app.c", "app.d"]
 
+[[layers]]
+name = "whole"
+containers = ["app"]
+layers = ["a", "b", { modules = ["c", "d"], independent = false }]
+optional = ["d"]
+exhaustive = true
+exhaustive-ignores = ["e"]
+ignore-exact = ["app.c.w -> app.a", "app.d -> app.*"]
+
 [[forbidden]]
 name = "no-a-from-c"
 from = ["app.c"]
@@ -325,6 +334,7 @@ name = "stack"
 containers = ["p.one", "p.two"]
 layers = ["ui", "svc", "db"]
 ignore = ["p.one.ui -> p.*.db"]
+ignore-exact = ["p.two.ui -> p.two.db", "p.one.svc -> p.free1"]
 
 [[layers]]
 name = "top"

@@ -42,6 +42,7 @@ from archrules.core.cache import default_cache_dir
 from archrules.core.config import ConfigProblem, find_config, find_configs_below, load_config
 from archrules.core.files import write_atomic
 from archrules.core.infer import InferError, infer_project
+from archrules.core.migrate import MigrationError, migrate_importlinter, migrate_tach
 from archrules.core.modules import SkipKind, Skipped
 from archrules.core.project import Project, find_configs, open_project
 from archrules.core.schema import json_schema_text, rule_reference
@@ -150,13 +151,32 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the project in PATH (default: .) and propose an archrules.toml: "
         "layers inferred from the imports between each main package's children, naming "
         "conventions that hold for at least 90 % of the names, size limits at the 95th "
-        "percentile. Each rule comes with its evidence as comments. Prints the proposal; "
-        "writes PATH/archrules.toml only with --write. Nothing is imported or executed.",
+        "percentile. Each rule comes with its evidence as comments. With --from-import-linter "
+        "or --from-tach, translates that tool's configuration instead, naming what has no "
+        "equivalent on stderr and in the file. Prints the proposal; writes PATH/archrules.toml "
+        "only with --write. Nothing is imported or executed.",
     )
     init.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project root")
     init.add_argument("--write", action="store_true", help="write PATH/archrules.toml")
     init.add_argument(
         "--force", action="store_true", help="with --write: overwrite an existing config"
+    )
+    source = init.add_mutually_exclusive_group()
+    source.add_argument(
+        "--from-import-linter",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="translate import-linter's contracts instead of inferring rules (FILE: "
+        ".importlinter, setup.cfg or pyproject.toml; default: the first of them in PATH "
+        "that configures import-linter)",
+    )
+    source.add_argument(
+        "--from-tach",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="translate tach's modules, layers and dependencies (FILE: default PATH/tach.toml)",
     )
 
     server = sub.add_parser(
@@ -735,6 +755,8 @@ def _init(args: argparse.Namespace) -> int:
                     f"{_rel(existing.absolute(), Path.cwd())} already configures archrules; "
                     "--force writes archrules.toml anyway"
                 )
+    if args.from_import_linter is not None or args.from_tach is not None:
+        return _migrate(args, root, target)
     try:
         proposal = infer_project(root)
     except InferError as error:
@@ -757,5 +779,43 @@ def _init(args: argparse.Namespace) -> int:
     print(
         f"archrules: wrote {_rel(target.absolute(), Path.cwd())} "
         f"({len(proposal.rules)} rules); review it, then run `archrules check`"
+    )
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace, root: Path, target: Path) -> int:
+    """``init --from-import-linter`` / ``--from-tach``: translate, then print or write."""
+    tool, given = (
+        ("import-linter", args.from_import_linter)
+        if args.from_import_linter is not None
+        else ("tach", args.from_tach)
+    )
+    migrate = migrate_importlinter if tool == "import-linter" else migrate_tach
+    try:
+        migration = migrate(root, Path(given) if given else None)
+    except MigrationError as error:
+        raise UsageError(str(error)) from error
+    for item in migration.unmapped:
+        print(f"archrules: no equivalent in archrules: {item}", file=sys.stderr)
+    for note in migration.notes:
+        print(f"archrules: note: {note}", file=sys.stderr)
+    source = _rel(migration.source.absolute(), Path.cwd())
+    if not args.write:
+        sys.stdout.write(migration.text)
+        print(
+            f"archrules: translated {source} ({migration.rules} rules); not written; "
+            f"`--write` saves it as {_rel(target.absolute(), Path.cwd())}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    try:
+        write_atomic(target, migration.text, overwrite=args.force)
+    except FileExistsError as error:
+        raise UsageError(f"{target} already exists; --force overwrites it") from error
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror}") from error
+    print(
+        f"archrules: wrote {_rel(target.absolute(), Path.cwd())} from {source} "
+        f"({migration.rules} rules); review it, then run `archrules check`"
     )
     return EXIT_OK

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from archrules.core.expressions import NAME_STYLES, ExpressionError, ImportExpr, ModuleExpr
 from archrules.core.files import read_text
@@ -424,9 +424,9 @@ class _Loader:
             self.problem(range_, str(error))
             return None
 
-    def parse_import(self, text: str, range_: Range) -> ImportExpr | None:
+    def parse_import(self, text: str, range_: Range, exact: bool = False) -> ImportExpr | None:
         try:
-            return ImportExpr.parse(text, range_)
+            return ImportExpr.parse(text, range_, exact)
         except ExpressionError as error:
             self.problem(range_, str(error))
             return None
@@ -540,11 +540,17 @@ class _Loader:
             self.problem(range_, f"{what} needs at least one of {_quoted(alternatives)}")
 
         adr, adr_range = self._adr(section)
-        values = {
-            declared.attr: value
-            for declared in cls.FIELDS
-            if declared.key in data and (value := section.read(declared)) is not None
-        }
+        values: dict[str, object] = {}
+        for declared in cls.FIELDS:
+            if declared.key not in data or (value := section.read(declared)) is None:
+                continue
+            if declared.type == "layers":  # the layers, and those whose siblings are open
+                value, values["open_layers"] = cast("tuple[object, object]", value)
+            if declared.attr in values:  # ignore and ignore-exact fill one tuple
+                value = cast("tuple[object, ...]", values[declared.attr]) + cast(
+                    "tuple[object, ...]", value
+                )
+            values[declared.attr] = value
         rule = cls(
             name or "",
             kind,
@@ -708,8 +714,10 @@ class _Section:
         parsed = (self.loader.parse_module(text, range_) for text, range_ in self.strings(key))
         return tuple(expr for expr in parsed if expr is not None)
 
-    def imports(self, key: str) -> tuple[ImportExpr, ...]:
-        parsed = (self.loader.parse_import(text, range_) for text, range_ in self.strings(key))
+    def imports(self, key: str, exact: bool = False) -> tuple[ImportExpr, ...]:
+        parsed = (
+            self.loader.parse_import(text, range_, exact) for text, range_ in self.strings(key)
+        )
         return tuple(expr for expr in parsed if expr is not None)
 
     def module(self, key: str) -> ModuleExpr | None:
@@ -738,6 +746,8 @@ class _Section:
             return self.module(key)
         if field.type == "imports":
             return self.imports(key)
+        if field.type == "exact-imports":
+            return self.imports(key, exact=True)
         if field.type == "boolean":
             value = self.data.get(key)
             if isinstance(value, bool):
@@ -792,33 +802,53 @@ class _Section:
 # --- values of more than one level ----------------------------------------------------
 
 
-def _layers(section: _Section, key: str) -> tuple[tuple[ModuleExpr, ...], ...]:
-    """An array of layers, each a module expression or an array of sibling expressions."""
+def _layers(
+    section: _Section, key: str
+) -> tuple[tuple[tuple[ModuleExpr, ...], ...], frozenset[int]]:
+    """An array of layers, each a module expression, an array of sibling expressions, or a
+    table ``{ modules = [...], independent = false }``; and the indices of the layers whose
+    siblings may import each other."""
     value = section.data.get(key)
     if value is None:
-        return ()
-    expected = "a module expression or an array of them"
+        return (), frozenset()
+    expected = "a module expression, an array of them or a table { modules = [...] }"
     if not isinstance(value, list):
         section.wrong_type((key,), f"'{key}'", "an array of layers", value)
-        return ()
+        return (), frozenset()
     if not value:
         section.problem_at(key, f"'{key}' must name at least one layer")
     loader = section.loader
     layers: list[tuple[ModuleExpr, ...]] = []
-    for i, item in enumerate(value):
+    open_layers: set[int] = set()
+    for i, entry in enumerate(value):
         members: list[ModuleExpr | None] = []
+        keys: tuple[str | int, ...] = (key, i)
+        item = entry
+        if isinstance(entry, dict):
+            path = (*section.path, key, i)
+            table = _Section(loader, entry, path, "in a layer", _LAYER_KEYS)
+            if "independent" in entry and table.read(_INDEPENDENT) is False:
+                open_layers.add(i)
+            item = entry.get("modules")
+            keys = (key, i, "modules")
+            if not isinstance(item, list):
+                section.wrong_type(keys, "'modules' of a layer", "an array of strings", item)
+                item = []
         if isinstance(item, str):
-            members.append(loader.parse_module(item, section.value_range(key, i)))
+            members.append(loader.parse_module(item, section.value_range(*keys)))
         elif isinstance(item, list):
             if not item:
-                loader.problem(section.value_range(key, i), "a layer must name at least one module")
+                loader.problem(section.value_range(*keys), "a layer must name at least one module")
             for j, sibling in enumerate(item):
                 if isinstance(sibling, str):
-                    range_ = section.value_range(key, i, j)
-                    members.append(loader.parse_module(sibling, range_))
+                    members.append(loader.parse_module(sibling, section.value_range(*keys, j)))
                 else:
-                    section.wrong_type((key, i, j), "each module of a layer", "a string", sibling)
+                    section.wrong_type((*keys, j), "each module of a layer", "a string", sibling)
         else:
-            section.wrong_type((key, i), f"each entry of '{key}'", expected, item)
+            section.wrong_type(keys, f"each entry of '{key}'", expected, item)
         layers.append(tuple(expr for expr in members if expr is not None))
-    return tuple(layers)
+    return tuple(layers), frozenset(open_layers)
+
+
+_LAYER_KEYS = ("modules", "independent")
+_INDEPENDENT = Field("independent", "independent", "boolean", "")

@@ -76,6 +76,11 @@ class ModuleExpr:
         root = self.match_root(module)
         return root == module
 
+    def names(self, module: str) -> bool:
+        """Does the expression name this module, the parts read as names only (``*`` one
+        part, ``**`` any number): ``a.*`` names ``a.b`` but neither ``a`` nor ``a.b.c``."""
+        return _match_full(self.parts, tuple(module.split(".")))
+
 
 @lru_cache(maxsize=65536)
 def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None:
@@ -95,20 +100,45 @@ def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None
     return min(states) if states else None
 
 
+@lru_cache(maxsize=65536)
+def _match_full(pattern: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """Does ``pattern`` match all of ``name``?"""
+    states = {0}
+    for part in pattern:
+        nxt: set[int] = set()
+        for pos in states:
+            if part == "**":
+                nxt.update(range(pos, len(name) + 1))
+            elif pos < len(name) and (part == "*" or part == name[pos]):
+                nxt.add(pos + 1)
+        if not nxt:
+            return False
+        states = nxt
+    return len(name) in states
+
+
 @dataclass(frozen=True)
 class ImportExpr:
+    """``IMPORTER -> IMPORTED``. Each side matches its module and everything below it;
+    ``exact`` (``ignore-exact``): each side matches the modules it names, nothing below."""
+
     importer: ModuleExpr
     imported: ModuleExpr
     range: Range = FILE_START
+    exact: bool = False
 
     @staticmethod
-    def parse(text: str, range: Range = FILE_START) -> ImportExpr:
+    def parse(text: str, range: Range = FILE_START, exact: bool = False) -> ImportExpr:
         left, sep, right = text.partition("->")
         if not sep:
             raise ExpressionError(f"'{text}' is not an import expression: expected 'A -> B'")
-        return ImportExpr(ModuleExpr.parse(left, range), ModuleExpr.parse(right, range), range)
+        return ImportExpr(
+            ModuleExpr.parse(left, range), ModuleExpr.parse(right, range), range, exact
+        )
 
     def matches(self, importer: str, imported: str) -> bool:
+        if self.exact:
+            return self.importer.names(importer) and self.imported.names(imported)
         return self.importer.matches(importer) and self.imported.matches(imported)
 
 

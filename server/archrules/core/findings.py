@@ -14,12 +14,14 @@ from pathlib import Path
 
 from archrules.core.adr import Adr, AdrSet, describe_status
 from archrules.core.config import Config
+from archrules.core.expressions import ImportExpr
 from archrules.core.types import (
     ADR_STATUS,
     BUILTIN_RULES,
     EXCEPTION_ADR,
     FILE_START,
     SYNTAX_ERROR,
+    UNMATCHED_IGNORE,
     UNREADABLE_FILE,
     UNUSED_EXCEPTION,
     ExceptionComment,
@@ -60,6 +62,17 @@ def builtin(
 def unreadable_file(path: Path, message: str) -> Violation:
     """A source file whose text could not be read (``message`` says why)."""
     return builtin(UNREADABLE_FILE, path, FILE_START, message, (str(path.name),))
+
+
+def unmatched_ignore(config: Config, rule: str, expr: ImportExpr) -> Violation:
+    """An ignore or ignore-exact entry of ``rule`` that matches no import."""
+    where = "ignore-exact" if expr.exact else "ignore"
+    text = f"{expr.importer.text} -> {expr.imported.text}"
+    message = (
+        f"rule {rule}: '{text}' in '{where}' matches no import (remove it, or set "
+        "warn-unmatched-ignores = false)"
+    )
+    return builtin(UNMATCHED_IGNORE, config.path, expr.range, message, (rule, where, text))
 
 
 def syntax_error(path: Path, module: str, problem: SourceProblem) -> Violation:

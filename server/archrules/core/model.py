@@ -32,13 +32,14 @@ from archrules.core.adr import AdrSet
 from archrules.core.config import Config, ConfigProblem
 from archrules.core.conventions import CheckedFile
 from archrules.core.crossfile import DriftIndex, DuplicatesIndex
-from archrules.core.expressions import ModuleExpr
+from archrules.core.expressions import ImportExpr, ModuleExpr
 from archrules.core.facts import extract_facts
 from archrules.core.files import MAX_IMPORTS_PER_FILE, refuse_reason, too_many_imports
 from archrules.core.findings import (
     apply_exceptions,
     rule_adr_warnings,
     syntax_error,
+    unmatched_ignore,
     unreadable_file,
 )
 from archrules.core.kinds import compile_rules
@@ -120,6 +121,9 @@ class ProjectModel:
         self._graph_full = True
         self._graph_changed: set[str] = set()
         self._modules_version = 0  # counts changes of the module set
+        # findings located in the config that the graph decides: (the graph-wide findings
+        # they were computed with, the module set's version, the findings)
+        self._config_found: tuple[object, int, list[Violation]] | None = None
         # every finding, exceptions applied, kept per file between queries: a query
         # recomputes only the files refreshed since (``_stale``) or whose cross-file
         # findings changed
@@ -503,6 +507,8 @@ class ProjectModel:
             if only is None or path in only
         ]
         extra.extend(rule_adr_warnings(self.config, self.adrs))
+        if graph:
+            extra.extend(self._config_findings())
         if graph and only is None:
             result = [*self._every_file(), *extra]
         else:
@@ -549,6 +555,45 @@ class ProjectModel:
         ):
             cross.setdefault(violation.path, []).append(violation)
         return cross
+
+    def _config_findings(self) -> list[Violation]:
+        """Findings located in the config that the imports or the module set decide: the
+        ignore entries that match no import, what a rule says of the module set itself
+        (``Rule.module_findings``: an exhaustive layers rule's unlisted children). Computed
+        again when the graph-wide findings were (some import changed) or the module set
+        changed."""
+        graph = self._graph_violations()
+        cached = self._config_found
+        if cached is not None and cached[0] is graph and cached[1] == self._modules_version:
+            return cached[2]
+        found: list[Violation] = []
+        for rule in self.config.rules:
+            for range_, message, key in rule.module_findings(self._known):
+                found.append(
+                    Violation(
+                        rule=rule.name,
+                        kind=rule.kind,
+                        severity=rule.severity,
+                        path=self.config.path,
+                        range=range_,
+                        message=message,
+                        adr=rule.adr,
+                        key=key,
+                    )
+                )
+            unmatched = self._unmatched_ignores(rule.ignores())
+            found.extend(unmatched_ignore(self.config, rule.name, expr) for expr in unmatched)
+        self._config_found = (graph, self._modules_version, found)
+        return found
+
+    def _unmatched_ignores(self, ignore: Sequence[ImportExpr]) -> list[ImportExpr]:
+        left = list(ignore)
+        for importer in self._known:
+            for imported in self.successors(importer):
+                if not left:
+                    return left
+                left = [e for e in left if not e.matches(importer, imported)]
+        return left
 
     def _file_findings(
         self, path: Path, cross: list[Violation], report_unused: bool

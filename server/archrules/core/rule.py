@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from archrules.core.expressions import ModuleExpr
+from archrules.core.expressions import ImportExpr, ModuleExpr
 from archrules.core.types import Kind, Range, Severity
 
 if TYPE_CHECKING:  # the checkers' base classes import this module
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the checkers' base classes import this module
 # How a field's value is written in the config, and read by the loader:
 #   modules   an array of module expressions        module   one module expression
 #   imports   an array of "importer -> imported"    boolean  true or false
+#   exact-imports  the same, each side naming exact modules (``ignore-exact``)
 #   count     a positive integer                    names    an array of (dotted) names
 #   pattern   a name style or a name glob           layers   an array of layers, each a
 #                                                            module expression or an array
@@ -36,6 +37,7 @@ FieldType = Literal[
     "modules",
     "module",
     "imports",
+    "exact-imports",
     "boolean",
     "count",
     "names",
@@ -157,6 +159,15 @@ class Rule:
 
     def components(self) -> list[ModuleExpr]:
         """The expressions naming parts of the architecture, for the picture."""
+        return []
+
+    def ignores(self) -> tuple[ImportExpr, ...]:
+        """The ignore entries a warning should name when they match no import."""
+        return ()
+
+    def module_findings(self, modules: Collection[str]) -> list[tuple[Range, str, tuple[str, ...]]]:
+        """What the module set itself breaks, located in the config: (range, message,
+        baseline key). Computed again when the module set changes."""
         return []
 
 

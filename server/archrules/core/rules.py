@@ -65,8 +65,35 @@ IGNORE_FIELD = Field(
     "ignore",
     "ignore",
     "imports",
-    'Imports the rule allows, as "importer -> imported" module expressions.',
+    'Imports the rule allows, as "importer -> imported" module expressions (each side '
+    "with what is below it).",
 )
+# both fill ``ignore``: the loader joins them (each ImportExpr knows if it is exact)
+IGNORE_EXACT_FIELD = Field(
+    "ignore-exact",
+    "ignore",
+    "exact-imports",
+    'Imports the rule allows, as "importer -> imported" naming exact modules: nothing '
+    "below them; '*' is one name part, '**' any number (import-linter's ignore_imports).",
+)
+WARN_UNMATCHED_FIELD = Field(
+    "warn-unmatched-ignores",
+    "warn_unmatched",
+    "boolean",
+    "Warn of an ignore or ignore-exact entry that matches no import (unmatched-ignore).",
+)
+IGNORE_FIELDS = (IGNORE_FIELD, IGNORE_EXACT_FIELD, WARN_UNMATCHED_FIELD)
+
+
+@dataclass(frozen=True)
+class IgnoringRule(Rule):
+    """A rule with ``ignore`` and ``ignore-exact`` entries (the import rules)."""
+
+    ignore: tuple[ImportExpr, ...] = ()
+    warn_unmatched: bool = True
+
+    def ignores(self) -> tuple[ImportExpr, ...]:
+        return self.ignore if self.warn_unmatched else ()
 
 
 class Checker:

@@ -52,7 +52,7 @@ def _value_schema(field: Field) -> dict[str, Any]:
         return {"type": "array", "items": _MODULE}
     if kind == "module":
         return dict(_MODULE)
-    if kind == "imports":
+    if kind in ("imports", "exact-imports"):
         return {"type": "array", "items": _IMPORT}
     if kind == "boolean":
         return {"type": "boolean"}
@@ -61,7 +61,15 @@ def _value_schema(field: Field) -> dict[str, Any]:
     if kind == "pattern":
         return dict(_NAME_PATTERN)
     if kind == "layers":
-        layer = {"anyOf": [_MODULE, {"type": "array", "items": _MODULE, "minItems": 1}]}
+        siblings = {"type": "array", "items": _MODULE, "minItems": 1}
+        table = {
+            "type": "object",
+            "description": "A layer whose siblings may import each other when independent = false.",
+            "properties": {"modules": siblings, "independent": {"type": "boolean"}},
+            "required": ["modules"],
+            "additionalProperties": False,
+        }
+        layer = {"anyOf": [_MODULE, siblings, table]}
         return {"type": "array", "items": layer, "minItems": 1}
     if kind == "string":
         return {"type": "string"}
@@ -143,11 +151,13 @@ _TYPE_WORDS = {
     "modules": "array of module expressions",
     "module": "module expression",
     "imports": 'array of import expressions ("a -> b")',
+    "exact-imports": 'array of import expressions ("a -> b") naming exact modules',
     "boolean": "boolean",
     "count": "integer >= 1",
     "names": "array of names",
     "pattern": f"name style ({', '.join(NAME_STYLES)}) or glob",
-    "layers": "array of layers (a module expression, or an array of siblings)",
+    "layers": "array of layers (a module expression, an array of siblings, or a table "
+    "{ modules = [...], independent = false } of siblings that may import each other)",
     "string": "string",
     "strings": "array of strings",
     "choice": "one of",

@@ -29,6 +29,7 @@ EXCEPTION_ADR = "exception-adr"
 ADR_STATUS = "adr-status"
 SYNTAX_ERROR = "syntax-error"
 UNREADABLE_FILE = "unreadable-file"
+UNMATCHED_IGNORE = "unmatched-ignore"
 # name -> (kind, default severity, description)
 BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
     UNUSED_EXCEPTION: ("exception", "hint", "An inline exception that silences nothing."),
@@ -45,6 +46,12 @@ BUILTIN_RULES: dict[str, tuple[Kind, Severity, str]] = {
         "A file that does not parse; the imports that can be read are still checked.",
     ),
     UNREADABLE_FILE: ("source", "warning", "A source file that could not be read."),
+    UNMATCHED_IGNORE: (
+        "config",
+        "warning",
+        "An ignore or ignore-exact entry of a rule that matches no import of the project "
+        "(warn-unmatched-ignores = false on the rule turns it off).",
+    ),
 }
 
 

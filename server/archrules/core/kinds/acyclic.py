@@ -8,15 +8,23 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
+from archrules.core.expressions import ModuleExpr
 from archrules.core.graph import shortest_path, strongly_connected
-from archrules.core.rule import Field, Role, Rule, code_list
-from archrules.core.rules import IGNORE_FIELD, Checker, Edge, Graph, best_match, is_ignored
+from archrules.core.rule import Field, Role, code_list
+from archrules.core.rules import (
+    IGNORE_FIELDS,
+    Checker,
+    Edge,
+    Graph,
+    IgnoringRule,
+    best_match,
+    is_ignored,
+)
 from archrules.core.types import Related, Violation
 
 
 @dataclass(frozen=True)
-class AcyclicRule(Rule):
+class AcyclicRule(IgnoringRule):
     KIND: ClassVar[str] = "acyclic"
     DOC: ClassVar[str] = "No import cycle among modules."
     IMPORTS: ClassVar[bool] = True
@@ -29,11 +37,10 @@ class AcyclicRule(Rule):
             "The modules; each module an expression matches is one node, with its submodules.",
             required=True,
         ),
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     modules: tuple[ModuleExpr, ...] = ()
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> AcyclicChecker:
         return AcyclicChecker(self)

@@ -7,16 +7,15 @@ import re
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr
 from archrules.core.rule import IN_FIELD, Field, Role, ScopedRule, code_list
-from archrules.core.rules import IGNORE_FIELD, Checker, Edge, is_ignored
+from archrules.core.rules import IGNORE_FIELDS, Checker, Edge, IgnoringRule, is_ignored
 from archrules.core.types import Violation
 
 _IDENTIFIER = re.compile(r"(?!\d)\w+")
 
 
 @dataclass(frozen=True)
-class ExternalRule(ScopedRule):
+class ExternalRule(ScopedRule, IgnoringRule):
     KIND: ClassVar[str] = "external"
     DOC: ClassVar[str] = (
         "The third-party packages some modules may import; the standard library is always allowed."
@@ -34,11 +33,10 @@ class ExternalRule(ScopedRule):
             valid=_IDENTIFIER,
             what="a top-level import name (the name you import, such as 'yaml')",
         ),
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     allow: tuple[str, ...] = ()  # top-level import names of third-party packages
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> ExternalChecker:
         return ExternalChecker(self)

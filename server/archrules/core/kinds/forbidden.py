@@ -7,14 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
-from archrules.core.rules import IGNORE_FIELD, INDIRECT_FIELD, ChainChecker, Edge, is_ignored
+from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Field, Role, code_list
+from archrules.core.rules import (
+    IGNORE_FIELDS,
+    INDIRECT_FIELD,
+    ChainChecker,
+    Edge,
+    IgnoringRule,
+    is_ignored,
+)
 from archrules.core.types import Violation
 
 
 @dataclass(frozen=True)
-class ForbiddenRule(Rule):
+class ForbiddenRule(IgnoringRule):
     KIND: ClassVar[str] = "forbidden"
     DOC: ClassVar[str] = "Modules that may not import others (first-party or external)."
     IMPORTS: ClassVar[bool] = True
@@ -31,13 +38,12 @@ class ForbiddenRule(Rule):
             required=True,
         ),
         INDIRECT_FIELD,
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     from_: tuple[ModuleExpr, ...] = ()
     to: tuple[ModuleExpr, ...] = ()
     indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> ForbiddenChecker:
         return ForbiddenChecker(self)

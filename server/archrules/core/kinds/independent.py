@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
+from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Field, Role, code_list
 from archrules.core.rules import (
-    IGNORE_FIELD,
+    IGNORE_FIELDS,
     INDIRECT_FIELD,
     ChainChecker,
     Edge,
+    IgnoringRule,
     best_match,
     is_ignored,
 )
@@ -21,7 +22,7 @@ from archrules.core.types import Violation
 
 
 @dataclass(frozen=True)
-class IndependentRule(Rule):
+class IndependentRule(IgnoringRule):
     KIND: ClassVar[str] = "independent"
     DOC: ClassVar[str] = "Components that may not import each other."
     IMPORTS: ClassVar[bool] = True
@@ -36,12 +37,11 @@ class IndependentRule(Rule):
             required=True,
         ),
         INDIRECT_FIELD,
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     modules: tuple[ModuleExpr, ...] = ()
     indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> IndependentChecker:
         return IndependentChecker(self)

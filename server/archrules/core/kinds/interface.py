@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
-from archrules.core.rules import IGNORE_FIELD, Checker, Edge, is_ignored
+from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Field, Role, code_list
+from archrules.core.rules import IGNORE_FIELDS, Checker, Edge, IgnoringRule, is_ignored
 from archrules.core.types import Range, Violation
 
 
 @dataclass(frozen=True)
-class InterfaceRule(Rule):
+class InterfaceRule(IgnoringRule):
     KIND: ClassVar[str] = "interface"
     DOC: ClassVar[str] = (
         "A package's public interface: outside it, only the modules it exposes may be imported."
@@ -35,12 +35,11 @@ class InterfaceRule(Rule):
             "Its public modules, exact (a trailing '.**' adds all below).",
             required=True,
         ),
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     module: ModuleExpr | None = None
     expose: tuple[ModuleExpr, ...] = ()  # exact modules; a trailing ".**" adds all below
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> InterfaceChecker:
         return InterfaceChecker(self)

@@ -3,18 +3,19 @@ closed, only the layer just below), siblings of one layer may not import each ot
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
-from archrules.core.rules import ChainChecker, Edge, Graph, is_ignored
-from archrules.core.types import Violation
+from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Field, Role, code_list
+from archrules.core.rules import IGNORE_FIELDS, ChainChecker, Edge, Graph, IgnoringRule, is_ignored
+from archrules.core.types import Range, Violation
 
 
 @dataclass(frozen=True)
-class LayersRule(Rule):
+class LayersRule(IgnoringRule):
     KIND: ClassVar[str] = "layers"
     DOC: ClassVar[str] = (
         "Layers, top to bottom: a module may import the layers below its own, never one "
@@ -29,8 +30,9 @@ class LayersRule(Rule):
             "layers",
             "layers",
             "layers",
-            "The layers, top to bottom: each a module expression, or an array of sibling "
-            "expressions that may not import each other.",
+            "The layers, top to bottom: each a module expression, an array of sibling "
+            "expressions that may not import each other, or a table { modules = [...], "
+            "independent = false } of siblings that may (import-linter's 'a : b').",
             required=True,
         ),
         Field(
@@ -53,11 +55,28 @@ class LayersRule(Rule):
             "Indirect imports count too: a chain through modules the rule does not name.",
         ),
         Field(
-            "ignore",
-            "ignore",
-            "imports",
-            'Imports the rule allows, as "importer -> imported" module expressions.',
+            "optional",
+            "optional",
+            "modules",
+            "Layers (as written in 'layers') that may match no module: no config error "
+            "when they are missing (import-linter's '(name)').",
         ),
+        Field(
+            "exhaustive",
+            "exhaustive",
+            "boolean",
+            "Every child of each container must be in a layer (needs 'containers'); a child "
+            "in no layer is a finding of the rule.",
+        ),
+        Field(
+            "exhaustive-ignores",
+            "exhaustive_ignores",
+            "names",
+            "Children of the containers that 'exhaustive' leaves out.",
+            valid=re.compile(r"(?!\d)\w+"),
+            what="the name of a container's child",
+        ),
+        *IGNORE_FIELDS,
     )
 
     # top to bottom; each layer is a tuple of sibling expressions that may not import
@@ -66,7 +85,12 @@ class LayersRule(Rule):
     containers: tuple[ModuleExpr, ...] = ()
     closed: bool = False
     indirect: bool = True
-    ignore: tuple[ImportExpr, ...] = ()
+    # the indices of the layers written { modules = [...], independent = false }: their
+    # siblings may import each other
+    open_layers: frozenset[int] = frozenset()
+    optional: tuple[ModuleExpr, ...] = ()
+    exhaustive: bool = False
+    exhaustive_ignores: tuple[str, ...] = ()
 
     def checker(self) -> LayersChecker:
         return LayersChecker(self)
@@ -76,15 +100,48 @@ class LayersRule(Rule):
             return "has a single layer: it checks nothing (list two layers or more)"
         return None
 
+    def validate(self, problem: Callable[[Range, str], None]) -> None:
+        named = {expr.text for layer in self.layers for expr in layer}
+        for expr in self.optional:
+            if expr.text not in named:
+                problem(expr.range, f"'{expr.text}' in 'optional' is not a layer")
+        if self.exhaustive and not self.containers:
+            problem(self.range, f"rule {self.name}: 'exhaustive' needs 'containers'")
+
+    def module_findings(self, modules: Collection[str]) -> list[tuple[Range, str, tuple[str, ...]]]:
+        """With ``exhaustive``: each container's children that are in no layer."""
+        if not self.exhaustive:
+            return []
+        named = {expr.parts[0] for layer in self.layers for expr in layer}
+        named.update(self.exhaustive_ignores)
+        found: list[tuple[Range, str, tuple[str, ...]]] = []
+        for container in self.containers:
+            roots = sorted({r for m in modules if (r := container.match_root(m)) is not None})
+            for root in roots:
+                children = {
+                    m[len(root) + 1 :].split(".")[0] for m in modules if m.startswith(root + ".")
+                }
+                left = sorted(children - named)
+                if left:
+                    message = (
+                        f"{root} has children in no layer: {', '.join(left)}; rule {self.name} "
+                        "is exhaustive (list them as layers, or in 'exhaustive-ignores')"
+                    )
+                    found.append((container.range, message, (root, *left)))
+        return found
+
     def unmatched(
         self, matches_any: Callable[[ModuleExpr], bool], first_party: Callable[[str], bool]
     ) -> list[ModuleExpr]:
-        """Containers and layers that match nothing; with containers, a layer found in no
-        container."""
+        """Containers and layers that match nothing (unless ``optional``); with
+        containers, a layer found in no container."""
         must_match = list(self.containers)
         missing: list[ModuleExpr] = []
+        optional = {expr.text for expr in self.optional}
         for layer in self.layers:
             for expr in layer:
+                if expr.text in optional:
+                    continue
                 if not self.containers:
                     must_match.append(expr)
                 elif not any(matches_any(expr.within(c)) for c in self.containers):
@@ -100,11 +157,12 @@ class LayersRule(Rule):
         siblings = tuple(e.text for i, e in enumerate(self.layers[pos.layer]) if i != pos.sibling)
         below = range(pos.layer + 1, pos.layer + 2 if self.closed else count)
         where = f" in {pos.container}" if pos.container else ""
+        open_layer = pos.layer in self.open_layers
         return Role(
             self,
             f"layer {pos.name}{where} ({pos.layer + 1} of {count})",
-            self._names(below),
-            self._names(range(pos.layer)) + siblings,
+            self._names(below) + (siblings if open_layer else ()),
+            self._names(range(pos.layer)) + (() if open_layer else siblings),
             layer=pos.name,
         )
 
@@ -112,7 +170,10 @@ class LayersRule(Rule):
         return tuple(expr.text for i in indexes for expr in self.layers[i])
 
     def summary(self) -> str:
-        bands = " > ".join(" | ".join(f"`{e.text}`" for e in layer) for layer in self.layers)
+        bands = " > ".join(
+            (" : " if i in self.open_layers else " | ").join(f"`{e.text}`" for e in layer)
+            for i, layer in enumerate(self.layers)
+        )
         inside = (
             f" inside each of {code_list(e.text for e in self.containers)}"
             if self.containers
@@ -122,7 +183,7 @@ class LayersRule(Rule):
         indirect = " (indirect imports count too)" if self.indirect else ""
         return (
             f"layers, top to bottom{inside}: {bands}; a layer may import {reach}, "
-            f"never one above; `|` siblings do not import each other{indirect}"
+            f"never one above; `|` siblings do not import each other, `:` siblings may{indirect}"
         )
 
     def components(self) -> list[ModuleExpr]:
@@ -204,7 +265,7 @@ class LayersChecker(ChainChecker):
         if a.container != b.container:
             return None
         if a.layer == b.layer:
-            if a.sibling != b.sibling:
+            if a.sibling != b.sibling and a.layer not in self._rule.open_layers:
                 return "siblings in one layer may not import each other"
             return None
         if a.layer > b.layer:

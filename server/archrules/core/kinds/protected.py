@@ -9,14 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from archrules.core.expressions import ImportExpr, ModuleExpr
-from archrules.core.rule import Field, Role, Rule, code_list
-from archrules.core.rules import IGNORE_FIELD, Checker, Edge, best_match, is_ignored
+from archrules.core.expressions import ModuleExpr
+from archrules.core.rule import Field, Role, code_list
+from archrules.core.rules import IGNORE_FIELDS, Checker, Edge, IgnoringRule, best_match, is_ignored
 from archrules.core.types import Violation
 
 
 @dataclass(frozen=True)
-class ProtectedRule(Rule):
+class ProtectedRule(IgnoringRule):
     KIND: ClassVar[str] = "protected"
     DOC: ClassVar[str] = (
         "Modules only some others may import directly: outside the protected package, "
@@ -39,12 +39,11 @@ class ProtectedRule(Rule):
             "modules",
             "The only modules that may import them (with their submodules).",
         ),
-        IGNORE_FIELD,
+        *IGNORE_FIELDS,
     )
 
     modules: tuple[ModuleExpr, ...] = ()
     allow: tuple[ModuleExpr, ...] = ()
-    ignore: tuple[ImportExpr, ...] = ()
 
     def checker(self) -> ProtectedChecker:
         return ProtectedChecker(self)
