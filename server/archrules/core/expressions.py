@@ -83,8 +83,8 @@ class ModuleExpr:
 
 
 @lru_cache(maxsize=65536)
-def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None:
-    """Smallest n such that ``pattern`` matches ``name[:n]`` exactly, or None."""
+def _ends(pattern: tuple[str, ...], name: tuple[str, ...]) -> frozenset[int]:
+    """Every n such that ``pattern`` matches ``name[:n]`` exactly (empty: none)."""
     # positions reachable in `name` after consuming pattern[:i]; a set keeps it linear-ish
     states = {0}
     for part in pattern:
@@ -95,26 +95,20 @@ def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None
             elif pos < len(name) and (part == "*" or part == name[pos]):
                 nxt.add(pos + 1)
         if not nxt:
-            return None
+            return frozenset()
         states = nxt
-    return min(states) if states else None
+    return frozenset(states)
 
 
-@lru_cache(maxsize=65536)
+def _match_prefix(pattern: tuple[str, ...], name: tuple[str, ...]) -> int | None:
+    """Smallest n such that ``pattern`` matches ``name[:n]`` exactly, or None."""
+    ends = _ends(pattern, name)
+    return min(ends) if ends else None
+
+
 def _match_full(pattern: tuple[str, ...], name: tuple[str, ...]) -> bool:
     """Does ``pattern`` match all of ``name``?"""
-    states = {0}
-    for part in pattern:
-        nxt: set[int] = set()
-        for pos in states:
-            if part == "**":
-                nxt.update(range(pos, len(name) + 1))
-            elif pos < len(name) and (part == "*" or part == name[pos]):
-                nxt.add(pos + 1)
-        if not nxt:
-            return False
-        states = nxt
-    return len(name) in states
+    return len(name) in _ends(pattern, name)
 
 
 @dataclass(frozen=True)
