@@ -281,6 +281,21 @@ def _declares_archrules(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "archrules" in tool
 
 
+def toml_value(value: object) -> str:
+    """A value written as the config's TOML: strings, booleans, numbers, arrays, inline
+    tables (for ``archrules init`` and the migrations)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    return str(value)
+
+
 # --- Loading ---------------------------------------------------------------------------
 
 PYPROJECT_PREFIX: KeyPath = ("tool", "archrules")

@@ -40,7 +40,6 @@ rule's evidence ends with the number of violations ``archrules check`` reports f
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import textwrap
@@ -50,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archrules.core.adr import load_adrs
-from archrules.core.config import Config, find_configs_below, load_config
+from archrules.core.config import Config, find_configs_below, load_config, toml_value
 from archrules.core.conventions import is_dunder, name_matches
 from archrules.core.expressions import NAME_STYLES
 from archrules.core.facts import decode_source, extract_facts
@@ -128,12 +127,6 @@ class _Module:
 # --- the proposal ------------------------------------------------------------------------
 
 
-def _toml(value: str | Sequence[str]) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)
-    return "[" + ", ".join(json.dumps(v) for v in value) + "]"
-
-
 @dataclass(frozen=True)
 class ProposedRule:
     kind: str  # the config table: layers, independent, naming, size
@@ -154,7 +147,7 @@ class ProposedRule:
                 break_on_hyphens=False,
             )
         lines.append(f"[[{self.kind}]]")
-        lines.append(f"name = {_toml(self.name)}")
+        lines.append(f"name = {toml_value(self.name)}")
         lines += [f"{key} = {value}" for key, value in self.items]
         return "\n".join(lines) + "\n"
 
@@ -177,7 +170,7 @@ class Proposal:
             '# (adr = "ADR-NNNN"), then run `archrules check`.',
         ]
         head += [f"# note: {note}" for note in self.notes]
-        parts = ["\n".join(head) + "\n", f"[project]\nroots = {_toml(self.roots)}\n"]
+        parts = ["\n".join(head) + "\n", f"[project]\nroots = {toml_value(self.roots)}\n"]
         parts += [rule.render() for rule in self.rules]
         return "\n".join(parts)
 
@@ -366,7 +359,7 @@ def infer_layering(model: ProjectModel, base: str, units: Sequence[str]) -> Laye
 
 
 def _layers_value(levels: Sequence[Sequence[str]]) -> str:
-    entries = [_toml(level[0]) if len(level) == 1 else _toml(level) for level in levels]
+    entries = [toml_value(level[0]) if len(level) == 1 else toml_value(level) for level in levels]
     return "[\n" + "".join(f"  {entry},\n" for entry in entries) + "]"
 
 
@@ -398,8 +391,8 @@ def _propose_layers(model: ProjectModel, base: str) -> tuple[ProposedRule | None
             "through other modules",
         )
         items = (
-            ("description", _toml(f"The direct children of {base} do not import each other.")),
-            ("modules", _toml([f"{base}.*"])),
+            ("description", toml_value(f"The direct children of {base} do not import each other.")),
+            ("modules", toml_value([f"{base}.*"])),
         )
         return ProposedRule("independent", f"{base}-independent", independent, items), []
     layering = full
@@ -441,7 +434,9 @@ def _propose_layers(model: ProjectModel, base: str) -> tuple[ProposedRule | None
     items = (
         (
             "description",
-            _toml(f"Inferred from the imports between the children of {base}: importers on top."),
+            toml_value(
+                f"Inferred from the imports between the children of {base}: importers on top."
+            ),
         ),
         ("layers", _layers_value(layering.levels)),
     )
@@ -529,7 +524,7 @@ def _propose_naming(
             if found is None or found.pattern in before:
                 continue
             in_force[(scope, key)] = before | {found.pattern}
-            items.append((key, _toml(found.pattern)))
+            items.append((key, toml_value(found.pattern)))
             evidence.append(_describe(key, scope, found))
         if items:
             rules.append(
@@ -537,7 +532,7 @@ def _propose_naming(
                     "naming",
                     f"{scope}-naming",
                     tuple(evidence),
-                    (("in", _toml([scope])), *items),
+                    (("in", toml_value([scope])), *items),
                 )
             )
     return rules
@@ -558,7 +553,7 @@ def _longer(n: int) -> str:
 
 def _propose_size(modules: Sequence[_Module], packages: Sequence[str]) -> ProposedRule:
     where = ", ".join(packages)
-    items: list[tuple[str, str]] = [("in", _toml(packages))]
+    items: list[tuple[str, str]] = [("in", toml_value(packages))]
     evidence: list[str] = []
     module_lines = [(m.facts.line_count, m.name) for m in modules]
     limit = percentile([n for n, _ in module_lines])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from archrules.core.config import toml_value
 
 _WIDTH = 96
 
@@ -40,19 +41,6 @@ class Migration:
     rules: int
     unmapped: tuple[str, ...]  # what has no equivalent, one sentence each
     notes: tuple[str, ...] = ()  # what to check by hand (a package not found)
-
-
-def toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }"
-    return str(value)
 
 
 def _comment(text: str) -> list[str]:
