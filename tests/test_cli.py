@@ -442,6 +442,11 @@ def test_adr_commands_without_config(tmp_path: Path, capsys, monkeypatch) -> Non
 
 def test_adr_new_creates_the_default_directory(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     write_tree(tmp_path, {"archrules.toml": "", "app.py": ""})
+    code, out, err = run(["adr", "list"], tmp_path, capsys, monkeypatch)
+    assert (code, out) == (0, "")
+    assert err == (
+        'archrules: no ADRs yet; `archrules adr new "Title"` creates the first in docs/adr\n'
+    )
     code, out, _ = run(["adr", "new", "First decision"], tmp_path, capsys, monkeypatch)
     assert (code, out.strip()) == (0, "docs/adr/0001-first-decision.md")
 

@@ -715,7 +715,14 @@ def _adr_new(args: argparse.Namespace) -> int:
 
 
 def _adr_list(args: argparse.Namespace) -> int:
-    _, adrs = _adrs_for(args.config)
+    directory, adrs = _adrs_for(args.config)
+    if not adrs.adrs and not directory.is_dir():
+        print(
+            f'archrules: no ADRs yet; `archrules adr new "Title"` creates the first in '
+            f"{_rel(directory, Path.cwd())}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     for number in sorted(adrs.adrs):
         adr = adrs.adrs[number]
         print(f"{format_adr_id(number)}  {describe_status(adr):<28}  {adr.title}")
