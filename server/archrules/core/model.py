@@ -121,9 +121,11 @@ class ProjectModel:
         self._graph_full = True
         self._graph_changed: set[str] = set()
         self._modules_version = 0  # counts changes of the module set
-        # findings located in the config that the graph decides: (the graph-wide findings
-        # they were computed with, the module set's version, the findings)
-        self._config_found: tuple[object, int, list[Violation]] | None = None
+        # findings located in the config: what the module set decides (its version, the
+        # findings), and the ignore entries no import matches (the graph-wide findings of
+        # the edges they were computed with, the findings)
+        self._module_found: tuple[int, list[Violation]] | None = None
+        self._unmatched_found: tuple[object, list[Violation]] | None = None
         # every finding, exceptions applied, kept per file between queries: a query
         # recomputes only the files refreshed since (``_stale``) or whose cross-file
         # findings changed
@@ -557,19 +559,14 @@ class ProjectModel:
         return cross
 
     def _config_findings(self) -> list[Violation]:
-        """Findings located in the config that the imports or the module set decide: the
-        ignore entries that match no import, what a rule says of the module set itself
-        (``Rule.module_findings``: an exhaustive layers rule's unlisted children). Computed
-        again when the graph-wide findings were (some import changed) or the module set
-        changed."""
-        graph = self._graph_violations()
-        cached = self._config_found
-        if cached is not None and cached[0] is graph and cached[1] == self._modules_version:
-            return cached[2]
-        found: list[Violation] = []
-        for rule in self.config.rules:
-            for range_, message, key in rule.module_findings(self._known):
-                found.append(
+        """Findings located in the config: what a rule says of the module set itself
+        (``Rule.module_findings``: an exhaustive layers rule's unlisted children), computed
+        again when the module set changes; and the ignore entries that match no import,
+        computed again when the edges changed (the graph-wide findings were)."""
+        if self._module_found is None or self._module_found[0] != self._modules_version:
+            found: list[Violation] = []
+            for rule in self.config.rules:
+                found.extend(
                     Violation(
                         rule=rule.name,
                         kind=rule.kind,
@@ -580,20 +577,29 @@ class ProjectModel:
                         adr=rule.adr,
                         key=key,
                     )
+                    for range_, message, key in rule.module_findings(self._known)
                 )
-            unmatched = self._unmatched_ignores(rule.ignores())
-            found.extend(unmatched_ignore(self.config, rule.name, expr) for expr in unmatched)
-        self._config_found = (graph, self._modules_version, found)
-        return found
+            self._module_found = (self._modules_version, found)
+        graph = self._graph_violations()
+        if self._unmatched_found is None or self._unmatched_found[0] is not graph:
+            unmatched = [
+                unmatched_ignore(self.config, rule.name, expr)
+                for rule in self.config.rules
+                for expr in rule.ignores()
+                if not self._matches_an_import(expr)
+            ]
+            self._unmatched_found = (graph, unmatched)
+        return [*self._module_found[1], *self._unmatched_found[1]]
 
-    def _unmatched_ignores(self, ignore: Sequence[ImportExpr]) -> list[ImportExpr]:
-        left = list(ignore)
-        for importer in self._known:
-            for imported in self.successors(importer):
-                if not left:
-                    return left
-                left = [e for e in left if not e.matches(importer, imported)]
-        return left
+    def _matches_an_import(self, expr: ImportExpr) -> bool:
+        """Whether some import of the project is the one ``expr`` names; only the
+        importers its left side matches are looked at."""
+        return any(
+            expr.matches(importer, imported)
+            for importer in self._known
+            if expr.importer.matches(importer)
+            for imported in self.successors(importer)
+        )
 
     def _file_findings(
         self, path: Path, cross: list[Violation], report_unused: bool
