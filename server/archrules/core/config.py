@@ -198,7 +198,7 @@ def scan_configs(directory: Path, seen: list[str] | None = None) -> ConfigScan:
                 excludes = (*excludes, (config, own))
         try:
             with os.scandir(current) as entries:
-                children = [entry for entry in entries if _descend(entry)]
+                children = [entry for entry in entries if searched_directory(entry)]
         except OSError as error:
             skipped.append((current, f"cannot read directory: {error.strerror or error}"))
             continue
@@ -239,7 +239,9 @@ def _excluded_by(
     return None
 
 
-def _descend(entry: os.DirEntry[str]) -> bool:
+def searched_directory(entry: os.DirEntry[str]) -> bool:
+    """A directory a search for configs or packages looks into: not hidden, not a VCS,
+    cache or virtual environment directory, not a symlink."""
     if entry.name in _SKIPPED_DIRS or entry.name.startswith("."):
         return False
     try:

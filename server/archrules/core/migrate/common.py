@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archrules.core.config import toml_value
+from archrules.core.config import searched_directory, toml_value
 
 _WIDTH = 96
 
@@ -117,7 +117,8 @@ def find_roots(root_dir: Path, packages: Sequence[str]) -> tuple[list[str], list
     return roots, missing
 
 
-_SKIP = frozenset({"node_modules", "venv", "__pycache__", "build", "dist", "site-packages"})
+# besides what config.searched_directory skips: copies of packages, not their sources
+_SKIP = frozenset({"build", "dist", "site-packages"})
 
 
 def _find_package(root_dir: Path, top: str) -> str | None:
@@ -134,12 +135,7 @@ def _find_package(root_dir: Path, top: str) -> str | None:
             except OSError:
                 continue
             for entry in children:
-                if (
-                    entry.is_dir(follow_symlinks=False)
-                    and not entry.name.startswith(".")
-                    and entry.name not in _SKIP
-                    and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
-                ):
+                if entry.name not in _SKIP and searched_directory(entry):
                     next_level.append(Path(entry.path))
         level = next_level
     return None
