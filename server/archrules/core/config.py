@@ -778,12 +778,9 @@ class _Section:
             return self.names(key, field.valid, field.what)
         if field.type == "pattern":
             return self.name_pattern(key)
-        if field.type == "string":
-            return self.string(key)
-        if field.type == "strings":
-            return tuple(text for text, _ in self.strings(key))
-        if field.type == "choice":
-            return self.choice(key, field.choices)
+        # "string", "strings" and "choice" are the [project] and [adr] keys' types, which
+        # ``load`` reads itself (paths resolved, ranges kept); no rule kind uses them yet
+        assert field.type == "layers", f"{key}: no reader for a rule field of {field.type}"
         return _layers(self, key)
 
     def choice(self, key: str, choices: Sequence[str]) -> str | None:
